@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+// facepipe: real-time face detection video pipeline. One module per stage family;
+// see README.md for the map and ../shared/DESIGN.md for the sketch it follows.
+import PackageDescription
+
+// Hot numeric code (engine kernels, resize, overlay) is built optimised even in debug
+// builds so the test suite runs real models in reasonable time; `-target-cpu native`
+// lets LLVM vectorise the portable Swift microkernel loops for the build machine.
+let hotSwift: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "native"])]
+
+let package = Package(
+    name: "facepipe",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "facepipe", targets: ["facepipe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries (modulemap + shim header each).
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg",
+                       pkgConfig: "libavformat libavcodec libswscale libavutil",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "CV4L2", path: "Sources/CV4L2", pkgConfig: "libv4l2",
+                       providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        // ISA microkernels (AVX2 / AVX-512 VNNI on x86, NEON dot-product on ARM), picked at run time.
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3"])]),
+
+        // Shared value types: frames, boxes, detections, face events, strict config decoding.
+        .target(name: "FacepipeCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Stage families.
+        .target(name: "Capture", dependencies: ["FacepipeCore", "CFFmpeg", "CV4L2"]),
+        .target(name: "Resize", dependencies: ["FacepipeCore", "CFFmpeg"], swiftSettings: hotSwift),
+        .target(name: "Engine", dependencies: ["FacepipeCore", "COpenBLAS", "CKernels"],
+                swiftSettings: hotSwift),
+        .target(name: "Detector", dependencies: ["Engine", "FacepipeCore"], swiftSettings: hotSwift),
+        .target(name: "Tracker", dependencies: ["FacepipeCore"]),
+        .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),
+        .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg"]),
+        .target(name: "Pipeline", dependencies: [
+            "FacepipeCore", "Capture", "Resize", "Detector", "Tracker", "Overlay", "Output",
+            .product(name: "Atomics", package: "swift-atomics"),
+        ]),
+        // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe.
+        .target(name: "TestSupport"),
+        .executableTarget(name: "facepipe", dependencies: [
+            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "FacepipeCoreTests", dependencies: ["TestSupport", "FacepipeCore"]),
+        .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture", "FacepipeCore"]),
+        .testTarget(name: "ResizeTests", dependencies: ["TestSupport", "Resize", "Capture", "FacepipeCore"]),
+        .testTarget(name: "EngineTests", dependencies: ["TestSupport", "Engine", "CKernels"]),
+        .testTarget(name: "DetectorTests", dependencies: ["TestSupport", "Detector", "Engine", "FacepipeCore"]),
+        .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "FacepipeCore"]),
+        .testTarget(name: "OverlayTests", dependencies: ["TestSupport", "Overlay", "FacepipeCore"]),
+        .testTarget(name: "OutputTests", dependencies: ["TestSupport", "Output", "FacepipeCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

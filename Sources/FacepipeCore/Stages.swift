@@ -1,0 +1,50 @@
+/// What a source says about its stream before the first frame.
+public struct SourceInfo: Sendable, Hashable {
+    public var width: Int
+    public var height: Int
+    /// Nominal frame rate (0/1 when unknown).
+    public var frameRate: Rational
+    /// Time base of the frames' `pts`.
+    public var timeBase: Rational
+    /// Live sources (cameras, network streams) never wait for slow stages: the pipeline
+    /// drops frames for them instead of applying back-pressure.
+    public var isLive: Bool
+    /// Duration in seconds and frame count when the container knows them (files), for progress/ETA.
+    public var duration: Double?
+    public var frameCount: Int?
+    /// A short human description: "h264 640x360 29.97 fps from clip.mp4".
+    public var summary: String
+
+    public init(width: Int, height: Int, frameRate: Rational, timeBase: Rational, isLive: Bool,
+                duration: Double? = nil, frameCount: Int? = nil, summary: String) {
+        self.width = width; self.height = height; self.frameRate = frameRate; self.timeBase = timeBase
+        self.isLive = isLive; self.duration = duration; self.frameCount = frameCount; self.summary = summary
+    }
+}
+
+/// A producer of decoded frames (FFmpeg files/URLs, V4L2 cameras). Used from one thread.
+public protocol FrameSource: AnyObject {
+    var info: SourceInfo { get }
+    /// Fills `frame` (reshaping it as needed) with the next picture. Returns false at the end
+    /// of the stream. Throws for faults (corrupt data beyond recovery, camera unplugged...).
+    func read(into frame: VideoFrame) throws -> Bool
+    /// Damaged data skipped so far (packets that failed to decode), reported in the summary.
+    var skippedPackets: Int { get }
+    /// Releases the device or file. Safe to call twice.
+    func close()
+}
+
+/// A consumer of finished frames (annotated video writer). Used from one thread.
+public protocol FrameSink: AnyObject {
+    func write(_ frame: VideoFrame) throws
+    /// Flushes and finalises the output so it is complete and playable. Safe to call twice.
+    func finish() throws
+}
+
+/// A consumer of face events (JSON Lines writer). Used from one thread.
+public protocol EventSink: AnyObject {
+    func emit(_ event: FaceEvent) throws
+    /// Makes everything emitted so far durable (flushed to the OS).
+    func flush() throws
+    func finish() throws
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: Python model tools (pytest, CPU only), then the Swift package
+# (Swift Testing). Creates .venv on first use. Run from anywhere inside the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r Tools/requirements.txt
+.venv/bin/python -m pytest -q Tools/tests
+swift build --build-tests
+swift test --skip-build --parallel --num-workers 2
