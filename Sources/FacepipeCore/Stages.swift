@@ -48,3 +48,17 @@ public protocol EventSink: AnyObject {
     func flush() throws
     func finish() throws
 }
+
+/// One step of the frame path between capture and the sinks (detect, track, draw, write),
+/// run on its own thread by the pipeline. Stages never drop frames themselves: the rings
+/// between them do, by their policy.
+public protocol FrameStage: AnyObject {
+    /// Short name for the summary ("detect", "track", "overlay", "encode").
+    var name: String { get }
+    /// Works on one frame in place (fills detections, faces, pixels...). Frames arrive in order.
+    func process(_ frame: VideoFrame) throws
+    /// Called once after the last frame, also after a stop or a fault upstream:
+    /// emit end-of-stream events, flush, finalise files. `lastTime`/`lastFrame` are the
+    /// stream time and index of the last frame that reached this stage (-1 if none).
+    func finish(lastTime: Double, lastFrame: Int) throws
+}
