@@ -27,6 +27,15 @@ def _fmt(v: float) -> str:
     return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.4f}"
 
 
+def _json_safe(v):
+    """NaN (no faces to score) becomes null so the output stays valid JSON."""
+    if isinstance(v, dict):
+        return {k: _json_safe(x) for k, x in v.items()}
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
 def _table(header, rows) -> str:
     cells = [header] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
@@ -121,7 +130,7 @@ def main(argv=None) -> int:
         print(f"eval.py {args.cmd}: error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(out, indent=2, allow_nan=True))
+        print(json.dumps(_json_safe(out), indent=2, allow_nan=False))
     return 0
 
 

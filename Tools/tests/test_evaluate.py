@@ -75,6 +75,11 @@ def write_wider_mats(spec: dict, folder: str) -> None:
 # WIDER FACE
 # ---------------------------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def wider_gt():
+    return load_wider_ground_truth(WIDER_GT)
+
+
 def test_wider_hand_checked_fixture(tmp_path):
     # Ground truth (x y w h; keep lists per level):
     #   A = 0--Parade/0_Parade_a: g0 [10,10,20,20] easy+, g1 [100,10,..] medium+, g2 [200,10,..] hard,
@@ -120,8 +125,8 @@ def test_wider_hand_checked_fixture(tmp_path):
     assert math.isclose(res["easy"].precision[-1], 0.4)
 
 
-def test_wider_real_ground_truth_counts():
-    gt = load_wider_ground_truth(WIDER_GT)
+def test_wider_real_ground_truth_counts(wider_gt):
+    gt = wider_gt
     assert gt.face_counts() == {"images": 3226, "boxes": 39708, "easy": 7211, "medium": 13319, "hard": 31958}
     assert len({im.event for im in gt.images}) == 61
     first = gt.images[0]
@@ -142,8 +147,8 @@ def _write_gt_as_detections(gt, folder):
                 f.write(f"{b[0]:g} {b[1]:g} {b[2]:g} {b[3]:g} 1\n")
 
 
-def test_wider_perfect_detections_subset(tmp_path):
-    gt = load_wider_ground_truth(WIDER_GT).subset(
+def test_wider_perfect_detections_subset(tmp_path, wider_gt):
+    gt = wider_gt.subset(
         events={"0--Parade", "12--Group", "35--Basketball", "50--Celebration_Or_Party"}, limit_per_event=25)
     assert len(gt.images) == 100
     _write_gt_as_detections(gt, str(tmp_path))
@@ -151,18 +156,89 @@ def test_wider_perfect_detections_subset(tmp_path):
     assert {s: r.ap for s, r in res.items()} == {"easy": 1.0, "medium": 1.0, "hard": 1.0}
 
 
-def test_wider_perfect_detections_full_val_quirks():
+def test_wider_perfect_detections_full_val_quirks(wider_gt):
     # The official protocol on GT-as-detections (all scores equal) is not exactly 1: in
     # 21_Festival_Festival_21_604 two hard faces are the same box (the second detection hits the
     # first face again: a proposal without recall), and 39_Ice_Skating_iceskiing_39_583 has a box
     # with width -2 (overlaps nothing, so its detection is an unmatched proposal; it is a hard face).
     # One PR point: easy 7211/7212, medium 13319/13320, hard recall = precision = 31956/31958.
-    gt = load_wider_ground_truth(WIDER_GT)
+    gt = wider_gt
     preds = {(im.event, im.name): np.hstack([im.boxes, np.ones((len(im.boxes), 1))]) for im in gt.images}
     res = evaluate_wider(gt, preds)
     assert res["easy"].ap == pytest.approx(7211 / 7212, abs=1e-12)
     assert res["medium"].ap == pytest.approx(13319 / 13320, abs=1e-12)
     assert res["hard"].ap == pytest.approx((31956 / 31958) ** 2, abs=1e-12)
+
+
+def _literal_wider_ap(gt, raw_preds, iou):
+    """The protocol written out step by step (one detection, one threshold at a time), to check
+    the vectorised evaluate_wider against on random detections."""
+    lo = min(p[:, 4].min() for p in raw_preds.values() if len(p))
+    hi = max(p[:, 4].max() for p in raw_preds.values() if len(p))
+    aps = {}
+    for s in ("easy", "medium", "hard"):
+        curve = np.zeros((1000, 2))
+        faces = 0
+        for im in gt.images:
+            keep = im.keep[s]
+            faces += int(keep.sum())
+            p = raw_preds.get((im.event, im.name), np.zeros((0, 5)))
+            if len(p) == 0 or len(im.boxes) == 0:
+                continue
+            p = p[np.argsort(-p[:, 4], kind="stable")].copy()
+            p[:, 4] = (p[:, 4] - lo) / (hi - lo)
+            recall_state = np.zeros(len(im.boxes))
+            proposal = np.ones(len(p))
+            pred_recall = np.zeros(len(p))
+            for h in range(len(p)):
+                px1, py1, px2, py2 = p[h, 0], p[h, 1], p[h, 0] + p[h, 2], p[h, 1] + p[h, 3]
+                best, best_k = -1.0, 0
+                for k, g in enumerate(im.boxes):
+                    gx1, gy1, gx2, gy2 = g[0], g[1], g[0] + g[2], g[1] + g[3]
+                    w = min(px2, gx2) - max(px1, gx1) + 1
+                    hh = min(py2, gy2) - max(py1, gy1) + 1
+                    o = 0.0
+                    if w > 0 and hh > 0:
+                        inter = w * hh
+                        o = inter / ((gx2 - gx1 + 1) * (gy2 - gy1 + 1) + (px2 - px1 + 1) * (py2 - py1 + 1) - inter)
+                    if o > best:
+                        best, best_k = o, k
+                if best >= iou:
+                    if not keep[best_k]:
+                        recall_state[best_k] = -1
+                        proposal[h] = -1
+                    elif recall_state[best_k] == 0:
+                        recall_state[best_k] = 1
+                pred_recall[h] = (recall_state == 1).sum()
+            for t in range(1000):
+                thr = 1 - (t + 1) / 1000
+                idx = np.nonzero(p[:, 4] >= thr)[0]
+                if len(idx):
+                    r = idx[-1]
+                    curve[t, 0] += (proposal[: r + 1] == 1).sum()
+                    curve[t, 1] += pred_recall[r]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            aps[s] = voc_ap(curve[:, 1] / faces, curve[:, 1] / curve[:, 0])
+    return aps
+
+
+def test_wider_matches_literal_protocol_on_random_detections(wider_gt):
+    rng = np.random.default_rng(7)
+    gt = wider_gt.subset(events={"2--Demonstration", "7--Cheering", "13--Interview"}, limit_per_event=12)
+    preds = {}
+    for im in gt.images:
+        keep = rng.random(len(im.boxes)) < 0.7
+        jitter = im.boxes[keep] + rng.normal(0, 0.15, (int(keep.sum()), 4)) * im.boxes[keep, 2:3].clip(2)
+        false = np.column_stack([rng.uniform(0, 900, 5), rng.uniform(0, 700, 5), rng.uniform(5, 80, (5, 2))])
+        boxes = np.vstack([jitter, false])
+        # coarse scores so that ties (within and across images) occur
+        scores = np.round(rng.uniform(-3, 5, len(boxes)), 1)
+        preds[(im.event, im.name)] = np.column_stack([boxes, scores])
+    expected = _literal_wider_ap(gt, preds, 0.5)
+    got = evaluate_wider(gt, preds, 0.5)
+    for s in ("easy", "medium", "hard"):
+        assert got[s].ap == pytest.approx(expected[s], abs=1e-12)
+        assert 0.05 < got[s].ap < 0.95  # a non-trivial case
 
 
 def test_wider_detection_file_errors(tmp_path):
@@ -350,6 +426,42 @@ def test_fddb_roc_over_images():
     assert r.tpr_at(0) == pytest.approx(2 / 3) and r.tpr_at(1000, continuous=True) == pytest.approx(2 * 317 / 441 / 3)
     with pytest.raises(EvalInputError, match="not in the annotations"):
         evaluate_fddb(annots, {"w": np.zeros((0, 5))})
+
+
+def test_fddb_roc_matches_threshold_by_threshold_recount():
+    # The merged ROC must equal, at every distinct score t, a fresh count over all images of the
+    # detections scoring >= t (what the official evaluator's list merge amounts to).
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(3)
+    annots = load_fddb_annotations(FDDB_FOLDS, [1])[:40]
+    dets = {}
+    for a in annots[:-5]:  # the last five images get no detections at all
+        ra, rb, th, cx, cy = a.ellipses.T
+        hw = np.sqrt((ra * np.cos(th)) ** 2 + (rb * np.sin(th)) ** 2)
+        hh = np.sqrt((ra * np.sin(th)) ** 2 + (rb * np.cos(th)) ** 2)
+        boxes = np.column_stack([cx - hw, cy - hh, 2 * hw, 2 * hh]) * rng.normal(1, 0.08, (len(ra), 4))
+        false = np.column_stack([rng.uniform(0, 400, 2), rng.uniform(0, 300, 2), rng.uniform(20, 90, (2, 2))])
+        boxes = np.vstack([boxes, false])
+        dets[a.name] = np.column_stack([boxes, np.round(rng.uniform(0, 1, len(boxes)), 1)])
+    r = evaluate_fddb(annots, dets)
+    assert len(r.thresholds) > 5
+    for t, td, tc, fp in zip(r.thresholds, r.tp_discrete, r.tp_continuous, r.false_positives):
+        want_d, want_c, want_fp = 0, 0.0, 0
+        for a in annots:
+            d = dets.get(a.name, np.zeros((0, 5)))
+            d = d[d[:, 4] >= t]
+            if len(d) == 0:
+                continue
+            m = ellipse_rect_iou(a.ellipses, d)
+            rows, cols = linear_sum_assignment(m, maximize=True)
+            pairs = m[rows, cols]
+            want_d += int((pairs > 0.5).sum())
+            want_c += float(pairs[pairs > 0].sum())
+            want_fp += len(d) - int((pairs > 0.5).sum())
+        assert (td, fp) == (want_d, want_fp)
+        assert tc == pytest.approx(want_c, abs=1e-9)
+    assert 0.5 < r.tpr_at(1000) < 1.0
 
 
 # ---------------------------------------------------------------------------------------------
