@@ -71,14 +71,14 @@ def _normalise_scores(preds: dict) -> dict:
     Deviation: when every score is equal the official code divides by zero (NaN: nothing is ever
     kept); here every score becomes 1.0 so all detections count at every threshold.
     """
+    preds = {k: np.array(p, dtype=np.float64).reshape(-1, 5) for k, p in preds.items()}
     scores = [p[:, 4] for p in preds.values() if len(p)]
     if not scores:
-        return {k: np.zeros((0, 5)) for k in preds}
+        return preds
     every = np.concatenate(scores)
     lo, hi = float(every.min()), float(every.max())
     out = {}
     for key, p in preds.items():
-        p = np.array(p, dtype=np.float64).reshape(-1, 5)
         p = p[np.argsort(-p[:, 4], kind="stable")]
         p[:, 4] = 1.0 if hi == lo else (p[:, 4] - lo) / (hi - lo)
         out[key] = p
