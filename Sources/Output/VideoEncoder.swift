@@ -129,7 +129,12 @@ final class VideoEncoder {
         }
         copyPixels(of: frame, into: picture)
 
-        var pts = av_rescale_q(frame.pts, AVRational(num: frame.timeBase.num, den: frame.timeBase.den), timeBase)
+        var pts: Int64
+        if frame.pts == fp_av_nopts_value() {  // a source without timestamps: continue at the nominal rate
+            pts = lastPts == Int64.min ? 0 : lastPts + max(frameDuration, 1)
+        } else {
+            pts = av_rescale_q(frame.pts, AVRational(num: frame.timeBase.num, den: frame.timeBase.den), timeBase)
+        }
         if lastPts != Int64.min {
             if pts <= lastPts { pts = lastPts + 1; nudgedTimestamps += 1 }
             if frameDuration == 0 { frameDuration = pts - lastPts }

@@ -52,7 +52,7 @@ import Testing
         #expect(probed.decodedFrames == 30)
         #expect(probed.audioCodec == "aac")
         // The same packets as the source's, byte for byte in size and time, up to the end of the last frame.
-        let source = try ProbedVideo(RawClip.hamilton).audioPackets
+        let source = try ProbedVideo.audioPackets(of: RawClip.hamilton)
         let videoEnd = clip.seconds(29) + 1 / clip.frameRate.value
         let expected = source.filter { $0.time < videoEnd }
         #expect(probed.audioPackets.count == expected.count)

@@ -25,7 +25,8 @@ struct RawClip {
         if let size { arguments += ["-vf", "scale=\(size.width):\(size.height)"] }
         try runTool("ffmpeg", arguments + ["-f", "rawvideo", "-pix_fmt", "yuv420p", raw.path])
 
-        let probe = try ffprobeJSON(video, ["-select_streams", "v:0", "-show_entries",
+        // Only the first packets are read (a few more than the frames, for the decoder's reordering delay).
+        let probe = try ffprobeJSON(video, ["-select_streams", "v:0", "-read_intervals", "%+#\(frames + 16)", "-show_entries",
                                             "stream=width,height,time_base,r_frame_rate:frame=best_effort_timestamp"])
         let stream = try #require((probe["streams"] as? [[String: Any]])?.first)
         let allPts = ((probe["frames"] as? [[String: Any]]) ?? []).compactMap { ($0["best_effort_timestamp"] as? NSNumber)?.int64Value }
@@ -106,9 +107,15 @@ struct ProbedVideo {
         hasBFrames = stream["has_b_frames"] as? Int ?? 0
         duration = Double(stream["duration"] as? String ?? "") ?? -1
         frameTimes = ((video["frames"] as? [[String: Any]]) ?? []).compactMap { Double($0["best_effort_timestamp_time"] as? String ?? "") }
-        let audio = try ffprobeJSON(file, ["-select_streams", "a", "-show_entries", "stream=codec_name:packet=pts_time,size"])
-        audioCodec = (audio["streams"] as? [[String: Any]])?.first?["codec_name"] as? String
-        audioPackets = ((audio["packets"] as? [[String: Any]]) ?? []).map {
+        audioCodec = (try ffprobeJSON(file, ["-select_streams", "a", "-show_entries", "stream=codec_name"])["streams"]
+            as? [[String: Any]])?.first?["codec_name"] as? String
+        audioPackets = try Self.audioPackets(of: file)
+    }
+
+    /// Time (s) and size of every audio packet, in file order.
+    static func audioPackets(of file: URL) throws -> [(time: Double, size: Int)] {
+        let audio = try ffprobeJSON(file, ["-select_streams", "a", "-show_entries", "packet=pts_time,size"])
+        return ((audio["packets"] as? [[String: Any]]) ?? []).map {
             (Double($0["pts_time"] as? String ?? "") ?? .nan, Int($0["size"] as? String ?? "") ?? -1)
         }
     }
