@@ -127,7 +127,7 @@ final class VideoEncoder {
         guard writable >= 0 else {
             throw OutputError.encoderFailed(encoder: "video", reason: "cannot reuse the picture: \(ffmpegErrorText(writable))")
         }
-        copyPixels(of: frame, into: picture)
+        copyI420(frame, into: picture, paddedWidth: encodedWidth, paddedHeight: encodedHeight)
 
         var pts: Int64
         if frame.pts == fp_av_nopts_value() {  // a source without timestamps: continue at the nominal rate
@@ -181,17 +181,6 @@ final class VideoEncoder {
         context.flatMap { $0.pointee.codec }.map { String(cString: $0.pointee.name) } ?? "video"
     }
 
-    private func copyPixels(of frame: VideoFrame, into picture: UnsafeMutablePointer<AVFrame>) {
-        let data = picture.pointee.data, lines = picture.pointee.linesize
-        copyPlane(frame.planes.y, frame.strides.y, data.0!, Int(lines.0),
-                  width: frame.width, height: frame.height, paddedWidth: encodedWidth, paddedHeight: encodedHeight)
-        // Chroma of the even padded size equals ceil(source/2), so chroma never needs padding.
-        copyPlane(frame.planes.u, frame.strides.u, data.1!, Int(lines.1), width: frame.chromaWidth,
-                  height: frame.chromaHeight, paddedWidth: encodedWidth / 2, paddedHeight: encodedHeight / 2)
-        copyPlane(frame.planes.v, frame.strides.v, data.2!, Int(lines.2), width: frame.chromaWidth,
-                  height: frame.chromaHeight, paddedWidth: encodedWidth / 2, paddedHeight: encodedHeight / 2)
-    }
-
     private static func supportsYUV420(_ codec: UnsafePointer<AVCodec>) -> Bool {
         guard var format = codec.pointee.pix_fmts else { return true }
         while format.pointee != AV_PIX_FMT_NONE {
@@ -219,20 +208,5 @@ final class VideoEncoder {
             entry = next
         }
         return keys
-    }
-}
-
-/// Copies one plane row by row; when the padded size is larger, the extra column/row repeats the edge.
-private func copyPlane(_ source: UnsafeMutablePointer<UInt8>, _ sourceStride: Int,
-                       _ destination: UnsafeMutablePointer<UInt8>, _ destinationStride: Int,
-                       width: Int, height: Int, paddedWidth: Int, paddedHeight: Int) {
-    for row in 0..<height {
-        let to = destination + row * destinationStride
-        to.update(from: source + row * sourceStride, count: width)
-        if paddedWidth > width { to[width] = to[width - 1] }
-    }
-    if paddedHeight > height {
-        (destination + height * destinationStride)
-            .update(from: destination + (height - 1) * destinationStride, count: paddedWidth)
     }
 }
