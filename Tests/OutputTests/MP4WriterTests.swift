@@ -201,4 +201,16 @@ import Testing
         #expect(late?.description.contains("already finished") == true)
         #expect(try ProbedVideo(output).decodedFrames == 8)
     }
+
+    @Test func aWriterDroppedWithoutFinishStillLeavesAPlayableFile() throws {
+        let folder = try TestPaths.scratch("mp4-dropped")
+        let clip = try RawClip.decode(RawClip.hamilton, frames: 6, into: folder)
+        let output = folder.appendingPathComponent("dropped.mp4")
+        do {
+            let writer = try MP4Writer(path: output.path, source: clip.sourceInfo())
+            let frame = VideoFrame()
+            for i in 0..<clip.count { clip.fill(frame, with: i); try writer.write(frame) }
+        }
+        #expect(try ProbedVideo(output).decodedFrames == 6)
+    }
 }
