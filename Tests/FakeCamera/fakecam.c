@@ -16,6 +16,7 @@
  *   io both|mmap|read            which I/O the camera offers (default both)
  *   caps capture|output          output makes it a V4L2 device that cannot capture
  *   vanish_after N               after N frames DQBUF/read fail with ENODEV (unplugged)
+ *   stall_after N                after N frames no more arrive: DQBUF/read answer EAGAIN
  *
  * Buffers: libv4l2 maps buffers by calling mmap() on the real fd, here the description file.
  * So buffer i lives at BUFFER_BASE + i * stride inside that file (the file is grown sparse),
@@ -54,6 +55,7 @@ struct fakecam {
     unsigned count;
     int offers_read, offers_mmap, output_only;
     long vanish_after; /* -1: never */
+    long stall_after;  /* -1: never */
     unsigned bytesperline, sizeimage;
     int raw_fd;
     unsigned char *scratch;
@@ -128,6 +130,10 @@ static int parse_line(struct fakecam *cam, char *line)
         cam->vanish_after = n;
         return 0;
     }
+    if (!strcmp(key, "stall_after") && sscanf(value, "%ld", &n) == 1 && n >= 0) {
+        cam->stall_after = n;
+        return 0;
+    }
     return -1;
 }
 
@@ -185,7 +191,7 @@ static void *fakecam_init(int fd)
     cam->fd = fd;
     cam->raw_fd = -1;
     cam->offers_read = cam->offers_mmap = 1;
-    cam->vanish_after = -1;
+    cam->vanish_after = cam->stall_after = -1;
     char link[64];
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     ssize_t plen = readlink(link, cam->path, sizeof cam->path - 1);
@@ -229,6 +235,12 @@ static void fakecam_close(void *priv)
 /* Waits until the next frame is due, then loads it into scratch. Returns its size. */
 static ssize_t next_frame(struct fakecam *cam, struct timeval *stamp)
 {
+    if (cam->stall_after >= 0 && cam->delivered >= (unsigned long)cam->stall_after) {
+        /* poll() cannot block on a regular file: nap so a waiting caller does not spin hard. */
+        struct timespec nap = { 0, 10 * 1000 * 1000 };
+        nanosleep(&nap, NULL);
+        return fail(EAGAIN);
+    }
     uint64_t now = now_ns();
     if (cam->next_due_ns > now) {
         struct timespec due = { (time_t)(cam->next_due_ns / 1000000000u),
