@@ -58,7 +58,7 @@ func v4l2SetupError(path: String, operation: String, errno code: Int32) -> V4L2E
     case ENOENT, ENXIO, ENODEV: return .noSuchDevice(path: path)
     case EACCES, EPERM: return .permissionDenied(path: path)
     case EBUSY: return .busy(path: path)
-    case ENOTTY: return .notACaptureDevice(path: path, reason: "not a V4L2 device")
+    case ENOTTY: return .notACaptureDevice(path: path, reason: "it does not answer V4L2 queries")
     case EISDIR: return .notACaptureDevice(path: path, reason: "it is a directory")
     default: return .failed(path: path, operation: operation, errno: code)
     }

@@ -34,40 +34,63 @@ struct V4L2FakeCamera {
     static let clip = TestPaths.data("videos/short_hamilton_clip.mp4").path
     /// Seconds into the clip where people move, so consecutive frames differ.
     static let clipStart = "3"
+    static let frameCount = 8
+    static let width = 320, height = 180
 
-    /// Makes a camera serving `frames` frames of the clip, downscaled to width x height.
-    /// `format`: YUYV, NV12, RGB3 (raw) or MJPG (one JPEG per frame); `extra` lines are added
-    /// to the description as they are (io, caps, vanish_after, stall_after).
-    static func make(format: String, width: Int = 320, height: Int = 180, frames: Int = 8,
-                     fps: Int = 30, extra: [String] = []) throws -> V4L2FakeCamera {
+    /// Frame files per format, made once per test run and shared by the cameras.
+    private final class FrameStore: @unchecked Sendable {
+        private var made: [String: Result<[String], Error>] = [:]
+        private let lock = NSLock()
+        func lines(for format: String, make: () throws -> [String]) throws -> [String] {
+            lock.lock(); defer { lock.unlock() }
+            if made[format] == nil { made[format] = Result { try make() } }
+            return try made[format]!.get()
+        }
+    }
+    private static let store = FrameStore()
+    private static let referenceStore = FrameStore()
+
+    /// Makes a camera serving the clip's frames downscaled to 320x180. `format`: YUYV, NV12,
+    /// RGB3 (raw) or MJPG (one JPEG per frame); `extra` lines go into the description as they
+    /// are (io, caps, vanish_after, stall_after).
+    static func make(format: String, fps: Int = 30, extra: [String] = []) throws -> V4L2FakeCamera {
         try requirePlugin()
-        let folder = try TestPaths.scratch("v4l2-\(format)")
-        let input = ["-v", "error", "-y", "-ss", clipStart, "-i", clip, "-frames:v", "\(frames)",
-                     "-vf", "scale=\(width):\(height)"]
-        var lines = ["facepipe-fake-camera 1", "format \(format)", "size \(width) \(height)", "fps \(fps)"]
-        switch format {
-        case "MJPG":
+        let frameLines = try store.lines(for: format) { try makeFrames(format: format) }
+        let folder = try TestPaths.scratch("v4l2-camera")
+        let lines = ["facepipe-fake-camera 1", "format \(format)", "size \(width) \(height)", "fps \(fps)"]
+            + frameLines + extra
+        let description = folder.appendingPathComponent("camera.txt")
+        try (lines.joined(separator: "\n") + "\n").write(to: description, atomically: true, encoding: .utf8)
+        return V4L2FakeCamera(path: description.path, folder: folder, width: width, height: height, frameCount: frameCount)
+    }
+
+    private static var decodeArguments: [String] {
+        ["-v", "error", "-y", "-ss", clipStart, "-i", clip, "-frames:v", "\(frameCount)", "-vf", "scale=\(width):\(height)"]
+    }
+
+    /// Decodes the clip's frames in `format` with the ffmpeg CLI; returns the description lines naming them.
+    private static func makeFrames(format: String) throws -> [String] {
+        let folder = try TestPaths.scratch("v4l2-frames-\(format)")
+        if format == "MJPG" {
             let pattern = folder.appendingPathComponent("frame%04d.jpg").path
             // 4:2:2 JPEGs, as webcams send them.
-            try runTool("ffmpeg", input + ["-pix_fmt", "yuvj422p", "-c:v", "mjpeg", "-q:v", "3", "-f", "image2", pattern])
-            lines += ["frames \(pattern)", "count \(frames)"]
-        default:
-            let pixelFormat = ["YUYV": "yuyv422", "NV12": "nv12", "RGB3": "rgb24"][format]!
-            let raw = folder.appendingPathComponent("frames.raw").path
-            try runTool("ffmpeg", input + ["-pix_fmt", pixelFormat, "-f", "rawvideo", raw])
-            lines.append("frames \(raw)")
+            try runTool("ffmpeg", decodeArguments + ["-pix_fmt", "yuvj422p", "-c:v", "mjpeg", "-q:v", "3", "-f", "image2", pattern])
+            return ["frames \(pattern)", "count \(frameCount)"]
         }
-        let description = folder.appendingPathComponent("camera.txt")
-        try (lines + extra).joined(separator: "\n").appending("\n").write(to: description, atomically: true, encoding: .utf8)
-        return V4L2FakeCamera(path: description.path, folder: folder, width: width, height: height, frameCount: frames)
+        let pixelFormat = ["YUYV": "yuyv422", "NV12": "nv12", "RGB3": "rgb24"][format]!
+        let raw = folder.appendingPathComponent("frames.raw").path
+        try runTool("ffmpeg", decodeArguments + ["-pix_fmt", pixelFormat, "-f", "rawvideo", raw])
+        return ["frames \(raw)"]
     }
 
     /// ffmpeg's own yuv420p decode of the same frames at the same size: the reference.
     func referenceFrames() throws -> [[UInt8]] {
-        let raw = folder.appendingPathComponent("reference.yuv")
-        try runTool("ffmpeg", ["-v", "error", "-y", "-ss", Self.clipStart, "-i", Self.clip, "-frames:v", "\(frameCount)",
-                               "-vf", "scale=\(width):\(height)", "-pix_fmt", "yuv420p", "-f", "rawvideo", raw.path])
-        let bytes = [UInt8](try Data(contentsOf: raw))
+        let path = try Self.referenceStore.lines(for: "yuv420p") {
+            let raw = try TestPaths.scratch("v4l2-reference").appendingPathComponent("reference.yuv")
+            try runTool("ffmpeg", Self.decodeArguments + ["-pix_fmt", "yuv420p", "-f", "rawvideo", raw.path])
+            return [raw.path]
+        }[0]
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let size = width * height * 3 / 2
         return stride(from: 0, to: bytes.count - size + 1, by: size).map { Array(bytes[$0..<$0 + size]) }
     }
@@ -91,4 +114,12 @@ func v4l2MeanDifference(_ frame: VideoFrame, _ reference: [UInt8]) -> (y: Double
     return (plane(frame.planes.y, frame.strides.y, 0, w, h),
             plane(frame.planes.u, frame.strides.u, w * h, cw, ch),
             plane(frame.planes.v, frame.strides.v, w * h + cw * ch, cw, ch))
+}
+
+/// Mean absolute difference between two packed pictures of the same size.
+func v4l2MeanDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
+    precondition(a.count == b.count && !a.isEmpty)
+    var total = 0
+    for i in a.indices { total += abs(Int(a[i]) - Int(b[i])) }
+    return Double(total) / Double(a.count)
 }

@@ -11,7 +11,8 @@ import TestSupport
 @Suite(.serialized)
 struct V4L2SourceTests {
     /// Reads `count` frames and checks each against the reference frame with the same index,
-    /// and that no other reference frame matches better (so order and content are both right).
+    /// and that no visibly different reference frame matches better (so order and content are
+    /// both right; the clip repeats a frame now and then, which may match equally well).
     private func expectFramesMatch(_ camera: V4L2FakeCamera, _ source: V4L2Source, count: Int,
                                    lumaTolerance: Double, chromaTolerance: Double) throws -> [Int64] {
         let references = try camera.referenceFrames()
@@ -28,8 +29,9 @@ struct V4L2SourceTests {
             let own = differences[index]
             #expect(own.y < lumaTolerance, "frame \(index) luma differs by \(own.y)")
             #expect(own.u < chromaTolerance && own.v < chromaTolerance, "frame \(index) chroma differs by \(own.u), \(own.v)")
-            let best = differences.indices.min { differences[$0].y < differences[$1].y }
-            #expect(best == index, "frame \(index) looks most like source frame \(best ?? -1)")
+            let best = differences.indices.min { differences[$0].y < differences[$1].y }!
+            #expect(best == index || v4l2MeanDifference(references[best], references[index]) < 1.0,
+                    "frame \(index) looks most like source frame \(best)")
         }
         return pts
     }
@@ -50,7 +52,7 @@ struct V4L2SourceTests {
         #expect(source.info.isLive)
         #expect(source.info.width == 320 && source.info.height == 180)
         #expect(source.info.summary.contains(camera.path))
-        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 1.5, chromaTolerance: 2.5)
+        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 1.0, chromaTolerance: 1.0)
         expectIncreasing(pts)
         #expect(source.skippedPackets == 0)
     }
@@ -62,24 +64,24 @@ struct V4L2SourceTests {
         defer { source.close() }
         #expect(source.negotiated.pixelFormat == "MJPG")
         #expect(source.negotiated.cameraFormats == ["MJPG"])
-        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 3.0, chromaTolerance: 3.0)
+        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 1.5, chromaTolerance: 1.5)
         expectIncreasing(pts)
     }
 
     @Test func nv12CameraWithoutStreamingIsReadWithRead() throws {
-        let camera = try V4L2FakeCamera.make(format: "NV12", frames: 5, extra: ["io read"])
+        let camera = try V4L2FakeCamera.make(format: "NV12", extra: ["io read"])
         defer { camera.remove() }
         let source = try V4L2Source(path: camera.path)
         defer { source.close() }
         #expect(source.negotiated.pixelFormat == "NV12")
         #expect(!source.negotiated.streaming)
         #expect(source.info.summary.contains("read()"))
-        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 1.0, chromaTolerance: 1.0)
+        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 0.5, chromaTolerance: 0.5)
         expectIncreasing(pts)
     }
 
     @Test func cameraWithoutAUsableFormatIsConvertedByLibv4l2() throws {
-        let camera = try V4L2FakeCamera.make(format: "RGB3", frames: 5)
+        let camera = try V4L2FakeCamera.make(format: "RGB3")
         defer { camera.remove() }
         let source = try V4L2Source(path: camera.path)
         defer { source.close() }
@@ -87,12 +89,12 @@ struct V4L2SourceTests {
         #expect(source.negotiated.pixelFormat == "YU12")
         #expect(source.negotiated.cameraFormats == ["RGB3"])
         // Two colour conversions (ffmpeg to RGB, libv4lconvert back) cost a little more.
-        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 3.0, chromaTolerance: 4.0)
+        let pts = try expectFramesMatch(camera, source, count: camera.frameCount, lumaTolerance: 2.5, chromaTolerance: 1.5)
         expectIncreasing(pts)
     }
 
     @Test func requestedFrameRateIsHonouredAndPacesTheFrames() throws {
-        let camera = try V4L2FakeCamera.make(format: "YUYV", frames: 6, fps: 30)
+        let camera = try V4L2FakeCamera.make(format: "YUYV", fps: 30)
         defer { camera.remove() }
         let source = try V4L2Source(path: camera.path, options: V4L2CaptureOptions(width: 320, height: 180, fps: 15))
         defer { source.close() }
@@ -109,7 +111,7 @@ struct V4L2SourceTests {
     }
 
     @Test func unavailableSizeAndRateAreReportedAsTheDriverGaveThem() throws {
-        let camera = try V4L2FakeCamera.make(format: "YUYV", frames: 3, fps: 30)
+        let camera = try V4L2FakeCamera.make(format: "YUYV", fps: 30)
         defer { camera.remove() }
         let source = try V4L2Source(path: camera.path, options: V4L2CaptureOptions(width: 1280, height: 720, fps: 60))
         defer { source.close() }
@@ -138,14 +140,14 @@ struct V4L2SourceTests {
     }
 
     @Test func outputOnlyDeviceIsNotACaptureDevice() throws {
-        let camera = try V4L2FakeCamera.make(format: "YUYV", frames: 2, extra: ["caps output"])
+        let camera = try V4L2FakeCamera.make(format: "YUYV", extra: ["caps output"])
         defer { camera.remove() }
         let error = #expect(throws: V4L2Error.self) { try V4L2Source(path: camera.path) }
         #expect(error?.description.contains("\(camera.path) is not a V4L2 capture device") == true)
     }
 
     @Test func cameraVanishingMidRunThrowsAfterTheFramesBeforeIt() throws {
-        let camera = try V4L2FakeCamera.make(format: "YUYV", frames: 6, extra: ["vanish_after 3"])
+        let camera = try V4L2FakeCamera.make(format: "YUYV", extra: ["vanish_after 3"])
         defer { camera.remove() }
         let source = try V4L2Source(path: camera.path)
         defer { source.close() }
@@ -153,7 +155,7 @@ struct V4L2SourceTests {
         let frame = VideoFrame()
         for index in 0..<3 {
             #expect(try source.read(into: frame))
-            #expect(v4l2MeanDifference(frame, references[index]).y < 1.5)
+            #expect(v4l2MeanDifference(frame, references[index]).y < 1.0)
         }
         let error = #expect(throws: V4L2Error.self) { try source.read(into: frame) }
         guard case .vanished(let path, _)? = error else {
@@ -165,7 +167,7 @@ struct V4L2SourceTests {
     }
 
     @Test func stalledCameraTimesOut() throws {
-        let camera = try V4L2FakeCamera.make(format: "YUYV", frames: 3, extra: ["stall_after 1"])
+        let camera = try V4L2FakeCamera.make(format: "YUYV", extra: ["stall_after 1"])
         defer { camera.remove() }
         let source = try V4L2Source(path: camera.path, options: V4L2CaptureOptions(timeout: 0.3))
         defer { source.close() }
@@ -178,7 +180,7 @@ struct V4L2SourceTests {
     }
 
     @Test func secondUserOfACameraIsToldItIsBusy() throws {
-        let camera = try V4L2FakeCamera.make(format: "YUYV", frames: 2)
+        let camera = try V4L2FakeCamera.make(format: "YUYV")
         defer { camera.remove() }
         let first = try V4L2Source(path: camera.path)
         let error = #expect(throws: V4L2Error.self) { try V4L2Source(path: camera.path) }
@@ -191,7 +193,7 @@ struct V4L2SourceTests {
     }
 
     @Test func closingTwiceIsSafeAndEndsTheStream() throws {
-        let camera = try V4L2FakeCamera.make(format: "YUYV", frames: 2)
+        let camera = try V4L2FakeCamera.make(format: "YUYV")
         defer { camera.remove() }
         let source = try V4L2Source(path: camera.path)
         let frame = VideoFrame()
