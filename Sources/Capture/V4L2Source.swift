@@ -1,4 +1,3 @@
-import CV4L2
 import FacepipeCore
 
 /// What a camera agreed to, for the run summary and for callers that asked for a size or rate.
@@ -62,15 +61,16 @@ public final class V4L2Source: FrameSource {
             throw V4L2Error.notACaptureDevice(path: path, reason: "it offers neither streaming nor read() I/O")
         }
         let cameraFormats = device.formats().filter { !$0.emulated }.map { v4l2FourccName($0.fourcc) }
-        var agreed = try V4L2FormatNegotiation.setNative(on: device, width: options.width, height: options.height)
-        if agreed == nil {
+        var format: V4L2AgreedFormat
+        if let native = try V4L2FormatNegotiation.setNative(on: device, width: options.width, height: options.height) {
+            format = native
+        } else {
             // Nothing we read ourselves: let libv4l2 convert (Bayer, RGB, vendor formats...).
             device.close()
             device = try V4L2Device(path: path, converting: true)
-            agreed = try V4L2FormatNegotiation.setConverted(on: device, width: options.width, height: options.height,
+            format = try V4L2FormatNegotiation.setConverted(on: device, width: options.width, height: options.height,
                                                             cameraFormats: cameraFormats)
         }
-        var format = agreed!
         if format.layout != .mjpeg {
             let minimumLine = format.layout == .yuyv ? 2 * format.width : format.width
             if format.bytesPerLine < minimumLine { format.bytesPerLine = minimumLine }

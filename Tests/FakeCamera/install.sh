@@ -5,9 +5,12 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
-libdir=$(pkg-config --variable=libdir libv4l2 2>/dev/null || true)
-lib="$libdir/libv4l2.so.0"
-if [ -z "$libdir" ] || [ ! -f "$lib" ]; then
+lib=""
+for dir in "$(pkg-config --variable=libdir libv4l2 2>/dev/null || true)" \
+           "/usr/lib/$(${CC:-gcc} -dumpmachine 2>/dev/null || true)" /usr/lib64 /usr/lib; do
+    if [ -n "$dir" ] && [ -f "$dir/libv4l2.so.0" ]; then lib="$dir/libv4l2.so.0"; break; fi
+done
+if [ -z "$lib" ]; then
     echo "install.sh: libv4l2 not found (install libv4l-dev)" >&2
     exit 1
 fi
@@ -20,7 +23,7 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-${CC:-gcc} -O2 -Wall -Wextra -Werror -shared -fPIC -o "$tmp/facepipe-fakecam.so" "$here/fakecam.c"
+${CC:-gcc} -O2 -Wall -Wextra -shared -fPIC -o "$tmp/facepipe-fakecam.so" "$here/fakecam.c"
 
 target="$plugins/facepipe-fakecam.so"
 if [ -f "$target" ] && cmp -s "$tmp/facepipe-fakecam.so" "$target"; then
