@@ -6,7 +6,7 @@ import PackageDescription
 // Hot numeric code (engine kernels, resize, overlay) is built optimised even in debug
 // builds so the test suite runs real models in reasonable time; `-target-cpu native`
 // lets LLVM vectorise the portable Swift microkernel loops for the build machine.
-let hotSwift: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "native"])]
+let hotSwift: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
 
 let package = Package(
     name: "facepipe",
@@ -38,8 +38,8 @@ let package = Package(
         .target(name: "Capture", dependencies: ["FacepipeCore", "CFFmpeg", "CV4L2"]),
         .target(name: "Resize", dependencies: ["FacepipeCore", "CFFmpeg"], swiftSettings: hotSwift),
         .target(name: "Engine", dependencies: ["FacepipeCore", "COpenBLAS", "CKernels"],
-                swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]),
-        .target(name: "Detector", dependencies: ["Engine", "FacepipeCore"], swiftSettings: hotSwift),
+                swiftSettings: hotSwift),
+        .target(name: "Detector", dependencies: ["Engine", "Resize", "FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Tracker", dependencies: ["FacepipeCore"]),
         .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg"]),
