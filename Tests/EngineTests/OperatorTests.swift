@@ -21,7 +21,8 @@ import Testing
         ConvCase(inC: 6, outC: 4, k: 3, s: 1, p: 1, g: 2, h: 5, w: 8),        // grouped
         ConvCase(inC: 6, outC: 6, k: 3, s: 2, p: 1, g: 6, relu: false, h: 9, w: 9), // depthwise
         ConvCase(inC: 4, outC: 40, k: 7, s: 3, p: 3, h: 13, w: 17),           // big kernel, stride 3
-        ConvCase(inC: 32, outC: 64, k: 3, s: 1, p: 1, h: 23, w: 41),          // many column blocks and channel splits
+        ConvCase(inC: 16, outC: 32, k: 3, s: 1, p: 1, h: 23, w: 41),          // several column blocks
+        ConvCase(inC: 8, outC: 64, k: 3, s: 1, p: 1, h: 5, w: 7),             // few pixels: output channels split too
         ConvCase(inC: 16, outC: 48, k: 1, s: 1, p: 0, h: 40, w: 50),          // direct path, several blocks
     ]
 
@@ -105,5 +106,24 @@ import Testing
         #expect(try net.output(named: "sum").array == zip(a, b).map { activation($0 + $1) })
         #expect(try net.output(named: "cat").array == (a + image + b).map(activation))
         #expect(try net.output(named: "cat").shape == TensorShape(channels: 13, height: 127, width: 131))
+    }
+}
+
+/// The conv cases above are meant to reach every work split; check that they do, so a
+/// change to the blocking rule cannot quietly leave a path untested.
+@Suite struct ConvBlockingTests {
+    @Test func casesReachEverySplit() {
+        func blocking(_ inC: Int, _ outC: Int, k: Int, h: Int, w: Int, threads: Int) -> (cols: Int, blocks: Int, splits: Int) {
+            let p = ConvParameters(inChannels: inC, outChannels: outC, kernel: k, stride: 1, pad: k / 2)
+            let (cols, blocks, splits) = ConvFP32.blocking(p, outShape: TensorShape(channels: outC, height: h, width: w), threads: threads)
+            return (cols, blocks, splits)
+        }
+        // Single thread: blocks bounded by cache size.
+        #expect(blocking(16, 32, k: 3, h: 23, w: 41, threads: 1).blocks == 3)
+        #expect(blocking(3, 8, k: 3, h: 1, w: 1, threads: 1) == (1, 1, 1))
+        // Three threads: more, smaller blocks; few pixels: channel splits as well.
+        #expect(blocking(16, 32, k: 3, h: 23, w: 41, threads: 3).blocks == 6)
+        #expect(blocking(8, 64, k: 3, h: 5, w: 7, threads: 3).splits == 2)
+        #expect(blocking(16, 48, k: 1, h: 40, w: 50, threads: 3).blocks >= 6)
     }
 }
