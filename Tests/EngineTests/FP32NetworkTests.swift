@@ -58,8 +58,9 @@ import Foundation
         #expect(throws: ModelError.self) { _ = try net.output(named: "m4_cls") }
         do {
             _ = try net.output(named: "m4_cls")
-        } catch {
-            #expect("\(error)".contains("tensor 'm4_cls': no such tensor"))
+        } catch let error as ModelError {
+            #expect(error.kind == .unknownTensor)
+            #expect(error.description.contains("tensor 'm4_cls': no such tensor"))
         }
     }
 

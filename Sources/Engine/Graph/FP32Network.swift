@@ -20,14 +20,16 @@ public final class FP32Network: @unchecked Sendable {
     public let layers: [LayerInfo]
     /// When true, `run()` records each layer's wall time in `layerNanoseconds`.
     public var recordsLayerTimes = false
-    /// Wall time of each layer in the last timed run (same order as `layers`).
-    public private(set) var layerNanoseconds: [UInt64]
+    /// Wall time of each layer in the last timed run (same order as `layers`). A copy:
+    /// the network records into its own fixed buffer, so timing allocates nothing either.
+    public var layerNanoseconds: [UInt64] { Array(UnsafeBufferPointer(start: timings, count: operators.count)) }
 
     private let pool: WorkerPool
     private let storage: [TensorStorage]          // [0] = input, then one per layer
     private let tensorIndex: [String: Int]          // name -> storage index
     private let operators: [FP32Operator]
     private let scratch: TensorStorage?
+    private let timings: UnsafeMutablePointer<UInt64>
 
     public struct LayerInfo: Sendable, Equatable {
         public var name: String
@@ -92,8 +94,11 @@ public final class FP32Network: @unchecked Sendable {
         layers = model.layers.enumerated().map { i, layer in
             LayerInfo(name: layer.name, op: layer.operation.opName, outputShape: plan.outputShapes[i], macs: plan.macs[i])
         }
-        layerNanoseconds = Array(repeating: 0, count: model.layers.count)
+        timings = .allocate(capacity: operators.count)
+        timings.initialize(repeating: 0, count: operators.count)
     }
+
+    deinit { timings.deallocate() }
 
     public var inputShape: TensorShape { plan.inputShape }
 
@@ -109,7 +114,7 @@ public final class FP32Network: @unchecked Sendable {
             for (i, op) in operators.enumerated() {
                 let start = monotonicNanoseconds()
                 op.run(pool: pool)
-                layerNanoseconds[i] = monotonicNanoseconds() - start
+                timings[i] = monotonicNanoseconds() - start
             }
         } else {
             for op in operators { op.run(pool: pool) }
@@ -119,7 +124,7 @@ public final class FP32Network: @unchecked Sendable {
     /// A layer's output (or "image", the input) after the last run.
     public func output(named name: String) throws -> TensorView {
         guard let i = tensorIndex[name], let shape = plan.shape(of: name) else {
-            throw ModelError(.badGraph, file: model.yamlPath, subject: "tensor '\(name)'",
+            throw ModelError(.unknownTensor, file: model.yamlPath, subject: "tensor '\(name)'",
                              problem: "no such tensor (the outputs are the layers' names and '\(ModelFile.inputName)')")
         }
         return TensorView(name: name, shape: shape, data: UnsafeBufferPointer(start: storage[i].pointer, count: shape.count))

@@ -20,6 +20,8 @@ public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
         case badGraph
         /// The graph cannot run at the requested input size.
         case badInputSize
+        /// A tensor name asked of a network that has no such tensor.
+        case unknownTensor
     }
 
     public var kind: Kind
