@@ -109,12 +109,12 @@ def run_graph(layers, weights, image):
     return t
 
 
-def main():
+def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     default_out = os.path.join(here, "..", "..", "Tests", "Fixtures", "engine", "tiny")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=default_out)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
 
     gen = torch.Generator().manual_seed(20261122)
