@@ -47,6 +47,8 @@ let package = Package(
             "FacepipeCore", "Capture", "Resize", "Detector", "Tracker", "Overlay", "Output",
             .product(name: "Atomics", package: "swift-atomics"),
         ]),
+        // Detection accuracy on labelled photos (AP with ignore regions, WIDER-format output).
+        .target(name: "Evaluation", dependencies: ["FacepipeCore"]),
         // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe.
         .target(name: "TestSupport"),
         .executableTarget(name: "facepipe", dependencies: [
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "FacepipeCore"]),
         .testTarget(name: "OverlayTests", dependencies: ["TestSupport", "Overlay", "FacepipeCore"]),
         .testTarget(name: "OutputTests", dependencies: ["TestSupport", "Output", "FacepipeCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "FacepipeCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 import FacepipeCore
 
-/// The model's input rule (model YAML `input`): channel order, mean/std, resize limits, padding.
-public struct InputRule: Sendable, Hashable {
+/// Applies the model's input rule (model YAML `input`): channel order, mean/std, padding.
+public struct InputNormalizer: Sendable, Hashable {
     public enum Channels: String, Sendable, Hashable { case rgb, bgr }
     public var channels: Channels
     public var mean: (Float, Float, Float)
@@ -16,7 +16,7 @@ public struct InputRule: Sendable, Hashable {
         self.maxShortSide = maxShortSide; self.maxLongSide = maxLongSide; self.padMultiple = padMultiple
     }
 
-    public static func == (a: InputRule, b: InputRule) -> Bool {
+    public static func == (a: InputNormalizer, b: InputNormalizer) -> Bool {
         a.channels == b.channels && a.mean == b.mean && a.std == b.std && a.maxShortSide == b.maxShortSide
             && a.maxLongSide == b.maxLongSide && a.padMultiple == b.padMultiple
     }
