@@ -143,11 +143,17 @@ final class ConvFP32: FP32Operator, ParallelWork {
                         if iy < 0 || iy >= h {
                             dst.update(repeating: 0, count: run)
                         } else {
+                            // Zeros left of the image, taps inside it, zeros right of it.
                             let row = plane + iy * w + offset
-                            for j in 0..<run {
-                                let x = ox + j
-                                dst[j] = (x >= xLo && x <= xHi) ? row[x * s] : 0
+                            let first = min(max(xLo - ox, 0), run)
+                            let end = max(min(xHi - ox + 1, run), first)
+                            dst.update(repeating: 0, count: first)
+                            if s == 1 {
+                                (dst + first).update(from: row + ox + first, count: end - first)
+                            } else {
+                                for j in first..<end { dst[j] = row[(ox + j) * s] }
                             }
+                            (dst + end).update(repeating: 0, count: run - end)
                         }
                         dst += run
                         pixel += run
