@@ -3,12 +3,16 @@
 /// Jonker-Volgenant form), O(n^3). Buffers are kept between calls, so repeated use
 /// with similar sizes allocates nothing.
 public struct AssignmentSolver {
-    private var u: [Double] = []
-    private var v: [Double] = []
-    private var minv: [Double] = []
-    private var owner: [Int] = []
-    private var way: [Int] = []
-    private var used: [Bool] = []
+    /// Dual potentials and path bookkeeping of `solve`.
+    struct Workspace {
+        var u: [Double] = []
+        var v: [Double] = []
+        var minv: [Double] = []
+        var owner: [Int] = []
+        var way: [Int] = []
+        var used: [Bool] = []
+    }
+    private var workspace = Workspace()
     private var extended: [Double] = []
     private var columnOfRow: [Int] = []
 
@@ -44,7 +48,7 @@ public struct AssignmentSolver {
                 }
             }
         }
-        solve(rows: n, cols: n, costs: extended, result: &columnOfRow)
+        Self.solve(rows: n, cols: n, costs: extended, workspace: &workspace, result: &columnOfRow)
         for r in 0..<rows {
             let c = columnOfRow[r]
             if c < cols && costs[r * cols + c] < limit { rowToColumn[r] = c }
@@ -53,40 +57,40 @@ public struct AssignmentSolver {
 
     /// Full assignment of every row (rows <= cols) to a distinct column at the least total
     /// cost; costs must be finite. `result[r]` is row r's column.
-    mutating func solve(rows n: Int, cols m: Int, costs: [Double], result: inout [Int]) {
+    static func solve(rows n: Int, cols m: Int, costs: [Double], workspace w: inout Workspace, result: inout [Int]) {
         precondition(n <= m, "the solver needs rows <= cols")
         // 1-based arrays: index 0 is the virtual column the augmenting path starts from.
-        reset(&u, n + 1, 0.0); reset(&v, m + 1, 0.0)
-        reset(&owner, m + 1, 0); reset(&way, m + 1, 0)
+        reset(&w.u, n + 1, 0.0); reset(&w.v, m + 1, 0.0)
+        reset(&w.owner, m + 1, 0); reset(&w.way, m + 1, 0)
         for row in 1...max(n, 1) where n > 0 {
-            owner[0] = row
+            w.owner[0] = row
             var column = 0
-            reset(&minv, m + 1, Double.infinity)
-            reset(&used, m + 1, false)
+            reset(&w.minv, m + 1, Double.infinity)
+            reset(&w.used, m + 1, false)
             repeat {
-                used[column] = true
-                let r = owner[column]
+                w.used[column] = true
+                let r = w.owner[column]
                 var delta = Double.infinity
                 var next = 0
-                for c in 1...m where !used[c] {
-                    let reduced = costs[(r - 1) * m + (c - 1)] - u[r] - v[c]
-                    if reduced < minv[c] { minv[c] = reduced; way[c] = column }
-                    if minv[c] < delta { delta = minv[c]; next = c }
+                for c in 1...m where !w.used[c] {
+                    let reduced = costs[(r - 1) * m + (c - 1)] - w.u[r] - w.v[c]
+                    if reduced < w.minv[c] { w.minv[c] = reduced; w.way[c] = column }
+                    if w.minv[c] < delta { delta = w.minv[c]; next = c }
                 }
                 for c in 0...m {
-                    if used[c] { u[owner[c]] += delta; v[c] -= delta } else { minv[c] -= delta }
+                    if w.used[c] { w.u[w.owner[c]] += delta; w.v[c] -= delta } else { w.minv[c] -= delta }
                 }
                 column = next
-            } while owner[column] != 0
+            } while w.owner[column] != 0
             // Flip the path back to the start.
             repeat {
-                let previous = way[column]
-                owner[column] = owner[previous]
+                let previous = w.way[column]
+                w.owner[column] = w.owner[previous]
                 column = previous
             } while column != 0
         }
         reset(&result, n, -1)
-        for c in 1...max(m, 1) where m > 0 && owner[c] != 0 { result[owner[c] - 1] = c - 1 }
+        for c in 1...max(m, 1) where m > 0 && w.owner[c] != 0 { result[w.owner[c] - 1] = c - 1 }
     }
 }
 
