@@ -29,7 +29,7 @@ struct Track {
     var bestBox: Box
     /// Matched in the frame being processed.
     var matchedNow = true
-    var lastFaceEventFrame = Int.min
+    var lastFaceEventFrame = -(1 << 40) // far enough back for any throttle, without overflow
     var lastFaceEventTime = -Double.infinity
 
     init(detection: Detection, time: Double, frame: Int, noise: TrackerConfig.KalmanNoise) {
