@@ -16,7 +16,14 @@ public struct AssignmentSolver {
     private var extended: [Double] = []
     private var columnOfRow: [Int] = []
 
-    public init() {}
+    /// `expectedSize`: rows + cols of the largest problem expected, reserved up front.
+    public init(expectedSize: Int = 32) {
+        let n = expectedSize + 1
+        workspace.u.reserveCapacity(n); workspace.v.reserveCapacity(n); workspace.minv.reserveCapacity(n)
+        workspace.owner.reserveCapacity(n); workspace.way.reserveCapacity(n); workspace.used.reserveCapacity(n)
+        extended.reserveCapacity(expectedSize * expectedSize)
+        columnOfRow.reserveCapacity(n)
+    }
 
     /// Matches rows to columns, leaving any unmatched, to minimise the sum over matched
     /// pairs of (cost - limit). Only pairs with cost < limit may match (use +infinity or

@@ -125,3 +125,15 @@ public struct TrackGroundTruthError: Error, CustomStringConvertible {
     public var problem: String
     public var description: String { line > 0 ? "\(file):\(line): \(problem)" : "\(file): \(problem)" }
 }
+
+extension TrackGroundTruth {
+    /// Scores a tracker's output against this ground truth: `facesByFrame[i]` holds the faces
+    /// reported for frame i; frames without an entry (dropped, never reached) count as empty.
+    public func score(_ facesByFrame: [Int: [TrackedFace]], iouThreshold: Float = 0.5) -> TrackingScores {
+        var metrics = TrackingMetrics(iouThreshold: iouThreshold)
+        for frame in frames {
+            metrics.add(groundTruth: frame.faces, predictions: facesByFrame[frame.frame] ?? [])
+        }
+        return metrics.result()
+    }
+}

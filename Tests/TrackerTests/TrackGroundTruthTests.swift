@@ -43,4 +43,14 @@ import FacepipeCore
             #expect("\(error)" == "/nonexistent/g.jsonl: cannot read the file (missing or unreadable)")
         }
     }
+
+    @Test func scoresPerFrameOutputWithMissingFramesAsEmpty() throws {
+        let truth = try parse([header, frame0, frame1]).get()
+        let perfect = [0: [TrackedFace(id: 9, box: Box(x: 1, y: 2, width: 10, height: 12), score: 1, matched: true)]]
+        let s = truth.score(perfect)
+        // Frame 1's face is occluded (ignored), so one box counts and it is found.
+        #expect(s.groundTruthBoxes == 1 && s.matches == 1 && s.mota == 1 && s.idf1 == 1 && s.frames == 2)
+        let none = truth.score([:])
+        #expect(none.misses == 1 && none.mota == 0)
+    }
 }
