@@ -41,7 +41,7 @@ let package = Package(
                 swiftSettings: hotSwift),
         .target(name: "Detector", dependencies: ["Engine", "Resize", "FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Tracker", dependencies: ["FacepipeCore"]),
-        .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift + [.unsafeFlags(["-num-threads", "2"])]),
+        .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg"]),
         .target(name: "Pipeline", dependencies: [
             "FacepipeCore", "Capture", "Resize", "Detector", "Tracker", "Overlay", "Output",
