@@ -83,7 +83,7 @@ public final class ByteTrack {
         lowDetections.removeAll(keepingCapacity: true)
         detectionUsed.removeAll(keepingCapacity: true)
         detectionUsed.append(contentsOf: repeatElement(false, count: detections.count))
-        for (d, detection) in detections.enumerated() {
+        for (d, detection) in detections.enumerated() where isUsable(detection.box) {
             if detection.score >= config.highScore { highDetections.append(d) }
             else if detection.score >= config.lowScore { lowDetections.append(d) }
         }
@@ -138,6 +138,11 @@ public final class ByteTrack {
             startedNow.append(false)
             if config.minHits <= 1 { confirm(tracks.count - 1) }
         }
+    }
+
+    /// A broken box (empty, NaN, infinite) would poison a filter for good: such detections are skipped.
+    private func isUsable(_ box: Box) -> Bool {
+        box.x.isFinite && box.y.isFinite && box.width.isFinite && box.height.isFinite && box.width > 0 && box.height > 0
     }
 
     private func confirm(_ i: Int) {

@@ -189,4 +189,15 @@ func face(_ cx: Float, _ cy: Float, size: Float = 40, score: Float = 0.9) -> Det
         #expect(run.events(.face).map(\.frame) == [2, 7, 12, 17, 22, 27])
         #expect(run.faces.dropFirst(2).allSatisfy { $0.count == 1 })
     }
+
+    @Test func brokenDetectionsAreSkipped() {
+        let run = ScriptedRun()
+        let broken = [Detection(box: Box(x: .nan, y: 0, width: 10, height: 10), score: 0.9),
+                      Detection(box: Box(x: 0, y: 0, width: 0, height: 10), score: 0.9),
+                      Detection(box: Box(x: 0, y: 0, width: .infinity, height: 10), score: 0.9),
+                      Detection(box: Box(x: 5, y: 5, width: 10, height: 10), score: .nan)]
+        for f in 0..<10 { run.step(broken + [face(100, 100)], time: Double(f) / fps, frame: f) }
+        #expect(run.events(.trackStart).count == 1)
+        #expect(run.faces[9].count == 1 && run.faces[9][0].box.x.isFinite && abs(run.faces[9][0].box.centerX - 100) < 0.5)
+    }
 }
