@@ -44,8 +44,7 @@ let package = Package(
         .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg"]),
         .target(name: "Pipeline", dependencies: [
-            "FacepipeCore", "Capture", "Resize", "Detector", "Tracker", "Overlay", "Output",
-            .product(name: "Atomics", package: "swift-atomics"),
+            "FacepipeCore", .product(name: "Atomics", package: "swift-atomics"),
         ]),
         // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe.
         .target(name: "TestSupport"),
