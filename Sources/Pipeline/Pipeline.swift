@@ -159,7 +159,7 @@ public final class Pipeline: @unchecked Sendable {
         return PipelineStats(
             policy: policy, detectEvery: settings.detectEvery, poolFrames: poolFrames, wallSeconds: wall,
             framesRead: source.counters.framesIn.value, framesDropped: source.counters.framesDropped.value,
-            framesWritten: sink.counters.framesProcessed.value, framesVoided: sink.counters.framesDropped.value,
+            framesWritten: sink.counters.framesProcessed.value, framesVoided: source.counters.framesVoided.value + sink.counters.framesVoided.value,
             framesDetected: detector?.framesProcessed.value ?? 0,
             detectionSkippedByInterval: detector?.skippedByInterval.value ?? 0,
             detectionSkippedAsStale: detector?.skippedAsStale.value ?? 0,

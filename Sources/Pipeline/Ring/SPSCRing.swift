@@ -23,9 +23,11 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     private let counters = PaddedCounters(count: 4)
     private var tail: UnsafeAtomic<Int> { counters.atomic(0) }
     private var head: UnsafeAtomic<Int> { counters.atomic(1) }
-    /// Index of the slot the consumer is moving out of, or -1 (evicting rings only).
+    /// Index of the slot the consumer is moving out of, or `notReading` (evicting rings only).
     private var reading: UnsafeAtomic<Int> { counters.atomic(2) }
     private var closedFlag: UnsafeAtomic<Int> { counters.atomic(3) }
+    /// Below any `t - capacity` the producer compares it with (those start at -capacity).
+    private static var notReading: Int { Int.min }
     private let producerMayEvict: Bool
     private let notEmpty = Parker()
     private let notFull = Parker()
@@ -39,7 +41,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
         mask = c - 1
         slots = .allocate(capacity: c)
         self.producerMayEvict = producerMayEvict
-        reading.store(-1, ordering: .relaxed)
+        reading.store(Self.notReading, ordering: .relaxed)
     }
 
     deinit {
@@ -78,22 +80,24 @@ public final class SPSCRing<Element>: @unchecked Sendable {
         return pushed
     }
 
-    /// Adds `element`, never waiting: when the ring is full the oldest waiting element is
-    /// evicted. Every element that does not end up queued (the evicted one, or `element`
-    /// itself in the rare case the consumer is mid-move on the only slot) goes to `dropped`.
+    /// Adds `element` without waiting for the consumer: when the ring is full the oldest
+    /// waiting element is evicted and handed to `dropped` (the caller counts and recycles it).
+    /// The one pause possible is for the consumer to finish moving an element out of the
+    /// very slot we need (a few instructions). On a closed ring `element` itself is dropped.
     /// Needs a ring made with `producerMayEvict`.
     public func pushEvictingOldest(_ element: Element, dropped: (Element) -> Void) {
         precondition(producerMayEvict, "pushEvictingOldest needs a ring made with producerMayEvict")
-        for attempt in 0..<64 {
-            if tryPush(element) { return }
-            if isClosed { break }
-            if let oldest = tryEvictOldest() {
+        while !tryPush(element) {
+            if isClosed {
+                dropped(element)
+                return
+            }
+            if count >= capacity, let oldest = tryEvictOldest() {
                 dropped(oldest)
-            } else if attempt > 8 {
-                sched_yield()   // the consumer is inside its few-instruction move; let it finish
+            } else {
+                sched_yield()
             }
         }
-        dropped(element)
     }
 
     /// Takes back the oldest waiting element (producer side). Needs `producerMayEvict`.
@@ -183,10 +187,10 @@ public final class SPSCRing<Element>: @unchecked Sendable {
             reading.store(h, ordering: .releasing)
             if head.compareExchange(expected: h, desired: h + 1, ordering: .acquiringAndReleasing).exchanged {
                 let element = (slots + (h & mask)).move()
-                reading.store(-1, ordering: .releasing)
+                reading.store(Self.notReading, ordering: .releasing)
                 return element
             }
-            reading.store(-1, ordering: .releasing)
+            reading.store(Self.notReading, ordering: .releasing)
         }
     }
 }

@@ -22,8 +22,11 @@ final class ThreadCounters: @unchecked Sendable {
     /// Frames the stage actually worked on (not void, not skipped).
     let framesProcessed = Counter()
     let busyNanoseconds = Counter()
-    /// Source: frames dropped by the live policy. Sink: void frames not written.
+    /// Source: frames dropped by the live policy.
     let framesDropped = Counter()
+    /// Frames given up because of a fault or an abort: void frames at the sink, and a frame
+    /// the source had read but could not queue when the run was aborted.
+    let framesVoided = Counter()
     /// Detect stage: frames passed without detection by `detectEvery` / as stale (live).
     let skippedByInterval = Counter()
     let skippedAsStale = Counter()

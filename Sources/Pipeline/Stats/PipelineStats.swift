@@ -33,7 +33,8 @@ public struct PipelineStats: Sendable, Hashable {
     public let framesDropped: Int
     /// Frames written to the sinks (every frame that reached the sink and was not void).
     public let framesWritten: Int
-    /// Frames that reached the sink void (after a fault or an abort) and were not written.
+    /// Frames read but not written because of a fault or an abort (void frames).
+    /// Always `framesRead == framesWritten + framesDropped + framesVoided`.
     public let framesVoided: Int
     /// Frames the detector ran on, and frames it let pass without detecting.
     public let framesDetected: Int
@@ -68,9 +69,10 @@ public struct PipelineStats: Sendable, Hashable {
         }
         for s in stages {
             let share = wallSeconds > 0 ? 100 * s.busySeconds / wallSeconds : 0
-            lines.append(String(format: "  %-10@ %6d frames  %8.2f ms/frame  %8.1f fps alone  busy %5.1f%%",
-                                s.name as NSString, max(s.framesProcessed, s.framesIn), s.millisecondsPerFrame,
-                                s.framesPerBusySecond, share))
+            let name = s.name.count < 10 ? s.name + String(repeating: " ", count: 10 - s.name.count) : s.name
+            lines.append("  " + name + String(format: " %6d frames  %8.2f ms/frame  %9.1f fps alone  busy %5.1f%%",
+                                              max(s.framesProcessed, s.framesIn), s.millisecondsPerFrame,
+                                              s.framesPerBusySecond, share))
         }
         return lines.joined(separator: "\n")
     }

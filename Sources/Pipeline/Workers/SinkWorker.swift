@@ -22,7 +22,7 @@ final class SinkWorker: @unchecked Sendable {
         while let frame = input.pop() {
             counters.framesIn.add()
             if control.isVoid(frame) {
-                counters.framesDropped.add()
+                counters.framesVoided.add()
             } else {
                 write(frame)
             }

@@ -62,6 +62,7 @@ final class SourceWorker: @unchecked Sendable {
         switch policy {
         case .lossless:
             if output.push(frame, giveUp: { control.abortRequested }) { return true }
+            counters.framesVoided.add()
             keep(frame)
             return false
         case .latest:
