@@ -59,7 +59,6 @@ import FacepipeCore
         #expect(s.stages.map(\.name) == ["source", "detect", "track", "overlay", "sink"])
         #expect(result.framesNotReturned == 0)
         #expect(s.summary.contains("96 read, 96 written, 0 dropped"))
-        FileHandle.standardError.write(Data((s.summary + "\n").utf8))
     }
 
     @Test func losslessWithSlowStageStillLosesNothing() throws {
@@ -113,7 +112,6 @@ import FacepipeCore
         #expect(try #require(s.latencyP99) < 1.0)
         #expect(result.framesNotReturned == 0)
         chain.expectAllFinished()
-        FileHandle.standardError.write(Data((s.summary + "\n").utf8))
     }
 
     @Test func liveDetectEveryCombinesWithNewestFirst() throws {
