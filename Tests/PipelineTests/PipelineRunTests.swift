@@ -114,6 +114,27 @@ import FacepipeCore
         chain.expectAllFinished()
     }
 
+    /// Under the live policy only the first ring drops: with a slow stage that is not the
+    /// detector, frames pile up behind it, the pool runs dry, and the source recycles the
+    /// oldest frames still waiting at the first ring rather than waiting itself.
+    @Test func liveDropsOnlyAtTheFirstRingWhenAnotherStageIsSlow() throws {
+        let detect = RecordingStage("detect")
+        let overlay = RecordingStage("overlay", delayMicroseconds: 15_000)
+        let sink = RecordingSink()
+        let source = try RawFrameSource(total: 80, live: true, pacingMicroseconds: 2_000)
+        let pipeline = try Pipeline(source: source, stages: [.detector(detect), PipelineStage(overlay, inputRing: 2)],
+                                    frameSinks: [NamedFrameSink("recorder", sink)],
+                                    settings: PipelineSettings(poolFrames: 5))
+        let result = pipeline.run()
+        #expect(result.succeeded)
+        let s = result.stats
+        #expect(s.framesDropped > 0)
+        #expect(s.framesRead == 80 && s.framesRead == s.framesWritten + s.framesDropped)
+        #expect(overlay.processed == sink.indices, "a stage after the first ring lost or reordered frames")
+        #expect(zip(sink.indices, sink.indices.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(result.framesNotReturned == 0)
+    }
+
     @Test func liveDetectEveryCombinesWithNewestFirst() throws {
         let chain = Chain()
         let source = try RawFrameSource(total: 60, live: true, pacingMicroseconds: 500)
@@ -250,6 +271,16 @@ import FacepipeCore
         #expect(final.framesWritten == 60)
         #expect(final.fraction == 1)
         #expect(StderrProgressBar.line(for: final).contains("100%"))
+    }
+
+    @Test func progressLineShowsFractionRateAndEta() {
+        let p = PipelineProgress(elapsedSeconds: 10, framesRead: 150, framesWritten: 150, framesDropped: 2,
+                                 streamSeconds: 5, fraction: 0.5)
+        #expect(StderrProgressBar.line(for: p) == "[############............]  50% 150 frames  15.0 fps  2 dropped  ETA 0:10")
+        let live = PipelineProgress(elapsedSeconds: 4000, framesRead: 8, framesWritten: 8, framesDropped: 0,
+                                    streamSeconds: 1, fraction: nil)
+        #expect(StderrProgressBar.line(for: live) == "8 frames  0.0 fps")
+        #expect(StderrProgressBar.clock(3725) == "1:02:05")
     }
 
     @Test func invalidSetupsAreRejected() throws {
