@@ -10,7 +10,9 @@ import Darwin
 /// `head` (next slot to read) and `tail` (next slot to write) only grow; the slot of index
 /// `i` is `i & mask`. The producer publishes a slot with a releasing store of `tail`, the
 /// consumer frees one with a releasing store of `head`, each side reads the other's index
-/// with an acquiring load. The indices live on separate cache lines.
+/// with an acquiring load. The indices live on separate cache lines, and each side keeps a
+/// private copy of the other's index, re-reading the shared one only when its copy says
+/// full / empty, so the lines bounce between cores only when the ring nears full or empty.
 ///
 /// A ring made with `producerMayEvict` also lets the producer take back the oldest waiting
 /// element (the live policy's "drop the oldest"). Then both sides claim slots with a
@@ -20,12 +22,16 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     public let capacity: Int
     private let mask: Int
     private let slots: UnsafeMutablePointer<Element>
-    private let counters = PaddedCounters(count: 4)
+    private let counters = PaddedCounters(count: 6)
     private var tail: UnsafeAtomic<Int> { counters.atomic(0) }
-    private var head: UnsafeAtomic<Int> { counters.atomic(1) }
+    /// The producer's last reading of `head` (never ahead of it). Producer only.
+    private var producerSeenHead: UnsafeAtomic<Int> { counters.atomic(1) }
+    private var head: UnsafeAtomic<Int> { counters.atomic(2) }
+    /// The consumer's last reading of `tail` (never ahead of it). Consumer only.
+    private var consumerSeenTail: UnsafeAtomic<Int> { counters.atomic(3) }
     /// Index of the slot the consumer is moving out of, or `notReading` (evicting rings only).
-    private var reading: UnsafeAtomic<Int> { counters.atomic(2) }
-    private var closedFlag: UnsafeAtomic<Int> { counters.atomic(3) }
+    private var reading: UnsafeAtomic<Int> { counters.atomic(4) }
+    private var closedFlag: UnsafeAtomic<Int> { counters.atomic(5) }
     /// Below any `t - capacity` the producer compares it with (those start at -capacity).
     private static var notReading: Int { Int.min }
     private let producerMayEvict: Bool
@@ -60,7 +66,11 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     public func tryPush(_ element: Element) -> Bool {
         if isClosed { return false }
         let t = tail.load(ordering: .relaxed)
-        if t - head.load(ordering: .acquiring) >= capacity { return false }
+        if t - producerSeenHead.load(ordering: .relaxed) >= capacity {
+            let h = head.load(ordering: .acquiring)
+            producerSeenHead.store(h, ordering: .relaxed)
+            if t - h >= capacity { return false }
+        }
         if producerMayEvict && reading.load(ordering: .acquiring) == t - capacity { return false }
         (slots + (t & mask)).initialize(to: element)
         tail.store(t + 1, ordering: .releasing)
@@ -169,10 +179,16 @@ public final class SPSCRing<Element>: @unchecked Sendable {
         isClosed && head.load(ordering: .acquiring) == tail.load(ordering: .acquiring)
     }
 
+    private func refreshSeenTail() -> Int {
+        let t = tail.load(ordering: .acquiring)
+        consumerSeenTail.store(t, ordering: .relaxed)
+        return t
+    }
+
     /// Plain SPSC pop: the consumer alone moves `head`.
     private func popOwning() -> Element? {
         let h = head.load(ordering: .relaxed)
-        if h == tail.load(ordering: .acquiring) { return nil }
+        if h >= consumerSeenTail.load(ordering: .relaxed), h == refreshSeenTail() { return nil }
         let element = (slots + (h & mask)).move()
         head.store(h + 1, ordering: .releasing)
         return element
@@ -183,7 +199,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     private func popClaiming() -> Element? {
         while true {
             let h = head.load(ordering: .acquiring)
-            if h == tail.load(ordering: .acquiring) { return nil }
+            if h >= consumerSeenTail.load(ordering: .relaxed), h == refreshSeenTail() { return nil }
             reading.store(h, ordering: .releasing)
             if head.compareExchange(expected: h, desired: h + 1, ordering: .acquiringAndReleasing).exchanged {
                 let element = (slots + (h & mask)).move()
