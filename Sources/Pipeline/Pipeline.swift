@@ -15,7 +15,8 @@ import FacepipeCore
 ///
 /// Stop: `requestStop()` (or a signal, see `StopSignals`) stops reading; frames in flight are
 /// finished, every stage's `finish` runs, the sinks are finalised. A second request also
-/// voids frames in flight. A thrown error does the same as a first request, voids the
+/// voids frames in flight, and if the source is stuck in `read` for more than a second the
+/// run finishes without it (`PipelineResult.sourceLeftBehind`). A thrown error does the same as a first request, voids the
 /// failing frame and those after it, and is reported (the first error wins).
 public final class Pipeline: @unchecked Sendable {
     private let source: FrameSource
@@ -85,31 +86,66 @@ public final class Pipeline: @unchecked Sendable {
         }
         let sinkWorker = SinkWorker(sinks: frameSinks, input: sinkInput, pool: pool, control: control)
 
-        let group = DispatchGroup()
-        startThread("fp-sink", group) { sinkWorker.run() }
+        let workers = DispatchGroup(), sourceDone = DispatchGroup()
+        startThread("fp-sink", workers) { sinkWorker.run() }
         for (worker, spec) in zip(stageWorkers, stages) {
-            startThread("fp-" + spec.stage.name, group) { worker.run() }
+            startThread("fp-" + spec.stage.name, workers) { worker.run() }
         }
-        startThread("fp-source", group) { sourceWorker.run() }
+        startThread("fp-source", sourceDone) { sourceWorker.run() }
 
         let info = source.info
         func snapshot() -> PipelineProgress {
             progressSnapshot(info: info, startedAt: startedAt, source: sourceWorker.counters, sink: sinkWorker.counters)
         }
-        while group.wait(timeout: .now() + progressInterval) == .timedOut {
-            progress?.report(snapshot())
-        }
+        let sourceLeftBehind = waitForThreads(workers: workers, sourceDone: sourceDone, firstRing: firstRing,
+                                              progress: progress, interval: progressInterval, snapshot: snapshot)
         progress?.finish(snapshot())
 
-        // Every thread has exited: this thread may now act as the pool ring's producer.
-        for frame in sourceWorker.stash { _ = pool.free.tryPush(frame) }
+        if !sourceLeftBehind {
+            // Every thread has exited: this thread may now act as the pool ring's producer.
+            for frame in sourceWorker.stash { _ = pool.free.tryPush(frame) }
+        }
         for sink in eventSinks {
             do { try sink.finish() } catch { control.reportFault(stage: "events", error: error, frameIndex: nil) }
         }
         let wall = Double(monotonicNanoseconds() - startedAt) / 1e9
-        let stats = makeStats(wall: wall, source: sourceWorker, stages: stageWorkers, sink: sinkWorker)
+        let stats = makeStats(wall: wall, source: sourceWorker, stages: stageWorkers, sink: sinkWorker,
+                              sourceStopped: !sourceLeftBehind)
         return PipelineResult(error: control.fault, stats: stats, endedBy: endReason(),
-                              framesNotReturned: pool.total - pool.available)
+                              framesNotReturned: pool.total - pool.available, sourceLeftBehind: sourceLeftBehind)
+    }
+
+    /// After an abort, how long the source may stay stuck in `read` (a camera that stopped
+    /// delivering) before the run finishes without it.
+    static let sourceAbortGraceSeconds = 1.0
+
+    /// Waits for all threads, reporting progress. Returns true when the source thread was left
+    /// behind: aborted, but still blocked in `read` after the grace period; then the first
+    /// ring is closed for it so the stages and sinks still finish.
+    private func waitForThreads(workers: DispatchGroup, sourceDone: DispatchGroup, firstRing: SPSCRing<VideoFrame>,
+                                progress: ProgressReporter?, interval: Double,
+                                snapshot: () -> PipelineProgress) -> Bool {
+        var nextReport = monotonicNanoseconds() + UInt64(interval * 1e9)
+        var abortSeenAt: UInt64?
+        var leftBehind = false
+        let tick = DispatchTimeInterval.milliseconds(20)
+        while true {
+            let sourceFinished = leftBehind || sourceDone.wait(timeout: .now() + tick) == .success
+            if sourceFinished && workers.wait(timeout: .now() + tick) == .success { return leftBehind }
+            let now = monotonicNanoseconds()
+            if now >= nextReport {
+                progress?.report(snapshot())
+                nextReport = now + UInt64(interval * 1e9)
+            }
+            if !sourceFinished && control.abortRequested {
+                let since = abortSeenAt ?? now
+                abortSeenAt = since
+                if Double(now - since) / 1e9 >= Self.sourceAbortGraceSeconds {
+                    firstRing.close()
+                    leftBehind = true
+                }
+            }
+        }
     }
 
     private func startThread(_ name: String, _ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
@@ -150,7 +186,8 @@ public final class Pipeline: @unchecked Sendable {
                                 fraction: fraction)
     }
 
-    private func makeStats(wall: Double, source: SourceWorker, stages: [StageWorker], sink: SinkWorker) -> PipelineStats {
+    private func makeStats(wall: Double, source: SourceWorker, stages: [StageWorker], sink: SinkWorker,
+                           sourceStopped: Bool) -> PipelineStats {
         func stats(_ c: ThreadCounters) -> StageStats {
             StageStats(name: c.name, framesIn: c.framesIn.value, framesProcessed: c.framesProcessed.value,
                        busySeconds: Double(c.busyNanoseconds.value) / 1e9)
@@ -163,7 +200,8 @@ public final class Pipeline: @unchecked Sendable {
             framesDetected: detector?.framesProcessed.value ?? 0,
             detectionSkippedByInterval: detector?.skippedByInterval.value ?? 0,
             detectionSkippedAsStale: detector?.skippedAsStale.value ?? 0,
-            skippedPackets: self.source.skippedPackets,
+            // A source left behind is still in use on its own thread: do not touch it.
+            skippedPackets: sourceStopped ? self.source.skippedPackets : 0,
             latencyP50: sink.latency.percentile(0.5), latencyP99: sink.latency.percentile(0.99),
             latencyMax: sink.latency.samples > 0 ? Double(sink.latency.maxMicroseconds) / 1e6 : nil,
             stages: [stats(source.counters)] + stages.map { stats($0.counters) } + [stats(sink.counters)])
@@ -183,8 +221,12 @@ public struct PipelineResult: @unchecked Sendable {
     public let error: PipelineError?
     public let stats: PipelineStats
     public let endedBy: EndReason
-    /// Pool frames not back in the pool after the run; always 0 unless the pipeline has a bug.
+    /// Pool frames not back in the pool after the run; 0 unless the source was left behind.
     public let framesNotReturned: Int
+    /// True when an abort could not stop the source (blocked in `read`, e.g. a camera that
+    /// stopped delivering): the outputs were finalised without it, and its thread is still
+    /// blocked; the process should exit.
+    public let sourceLeftBehind: Bool
 
     public var succeeded: Bool { error == nil }
 }

@@ -57,7 +57,7 @@ import FacepipeCore
         #expect(s.framesDetected == 96)
         #expect(s.latencyP50 != nil && s.latencyP99! >= s.latencyP50!)
         #expect(s.stages.map(\.name) == ["source", "detect", "track", "overlay", "sink"])
-        #expect(result.framesNotReturned == 0)
+        #expect(result.framesNotReturned == 0 && !result.sourceLeftBehind)
         #expect(s.summary.contains("96 read, 96 written, 0 dropped"))
     }
 
@@ -219,6 +219,30 @@ import FacepipeCore
         #expect(result.stats.framesVoided == result.stats.framesRead - 4)
         chain.expectAllFinished()
         #expect(result.framesNotReturned == 0)
+    }
+
+    /// Ctrl-C twice with a camera stuck in `read`: the run still ends, stages and sinks are
+    /// finished, and the result says the source was left behind.
+    @Test func abortFinishesTheOutputsEvenWhenTheSourceIsStuck() throws {
+        let chain = Chain()
+        let source = try StallingSource(stallAfter: 5)
+        defer { source.release() }
+        let pipeline = try chain.pipeline(source, PipelineSettings(poolFrames: 6))
+        chain.sink.onWrite = { index in
+            if index == 4 {
+                pipeline.requestStop()
+                pipeline.requestStop()
+            }
+        }
+        let started = Date()
+        let result = pipeline.run()
+        #expect(result.endedBy == .aborted)
+        #expect(result.sourceLeftBehind)
+        #expect(Date().timeIntervalSince(started) < 10)
+        // Live policy: the first ring may have dropped early frames, never the newest.
+        #expect(chain.sink.indices.last == 4)
+        #expect(result.stats.framesWritten + result.stats.framesDropped == 5)
+        chain.expectAllFinished()
     }
 
     /// A real SIGTERM delivered to this process while the handlers are installed.

@@ -111,3 +111,30 @@ final class CountingEventSink: EventSink, @unchecked Sendable {
     func flush() throws {}
     func finish() throws { finishCount += 1 }
 }
+
+/// A camera that stops delivering: after `stallAfter` frames, `read` blocks until `release()`.
+final class StallingSource: FrameSource, @unchecked Sendable {
+    private let inner: RawFrameSource
+    private let stallAfter: Int
+    private var delivered = 0
+    private let gate = DispatchSemaphore(value: 0)
+    var info: SourceInfo { inner.info }
+    var skippedPackets: Int { 0 }
+
+    init(stallAfter: Int) throws {
+        inner = try RawFrameSource(total: 1_000, live: true)
+        self.stallAfter = stallAfter
+    }
+
+    func read(into frame: VideoFrame) throws -> Bool {
+        if delivered == stallAfter {
+            gate.wait()
+            return false
+        }
+        delivered += 1
+        return try inner.read(into: frame)
+    }
+
+    func release() { gate.signal() }
+    func close() {}
+}
