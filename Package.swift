@@ -44,8 +44,7 @@ let package = Package(
         .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg"]),
         .target(name: "Pipeline", dependencies: [
-            "FacepipeCore", "Capture", "Resize", "Detector", "Tracker", "Overlay", "Output",
-            .product(name: "Atomics", package: "swift-atomics"),
+            "FacepipeCore", .product(name: "Atomics", package: "swift-atomics"),
         ]),
         // Detection accuracy on labelled photos (AP with ignore regions, WIDER-format output).
         .target(name: "Evaluation", dependencies: ["FacepipeCore"]),
