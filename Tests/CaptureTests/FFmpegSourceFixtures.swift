@@ -28,7 +28,9 @@ enum Fixture {
     static func probeFrameCount(_ path: String) throws -> Int {
         let out = try runTool("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
                                           "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path])
-        guard let count = Int(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        // MPEG-TS lists the stream once per program too: the first number is the answer.
+        guard let line = out.stdout.split(whereSeparator: \.isNewline).first,
+              let count = Int(line.trimmingCharacters(in: .whitespaces)) else {
             throw FixtureError("ffprobe gave no frame count for \(path): \(out.stdout)")
         }
         return count
@@ -38,7 +40,11 @@ enum Fixture {
     static func probeTimestamps(_ path: String) throws -> [Int64?] {
         let out = try runTool("ffprobe", ["-v", "error", "-select_streams", "v:0",
                                           "-show_entries", "frame=best_effort_timestamp", "-of", "csv=p=0", path])
-        return out.stdout.split(whereSeparator: \.isNewline).map { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        // A frame with side data prints a trailing "," (and an empty line for the side data).
+        return out.stdout.split(whereSeparator: \.isNewline).compactMap { line -> Int64?? in
+            let value = line.split(separator: ",", omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : .some(Int64(value))
+        }
     }
 
     /// The first `frames` pictures decoded by the ffmpeg CLI to raw yuv420p, as one buffer.
