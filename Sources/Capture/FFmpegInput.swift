@@ -18,8 +18,9 @@ struct FFmpegInput {
     static let durationDecidesSchemes: Set<String> = ["http", "https", "hls", "ftp", "sftp"]
 
     init(_ location: String) {
-        self.location = location
-        scheme = FFmpegInput.parseScheme(location)
+        // "-" is the usual command-line name for standard input.
+        self.location = location == "-" ? "pipe:0" : location
+        scheme = FFmpegInput.parseScheme(self.location)
     }
 
     /// The path on disk, for plain paths and file: URLs.

@@ -20,7 +20,7 @@ private let photo = Fixture.photo()
 private let stills = ["-loop", "1", "-i", photo, "-frames:v", "3"]
 
 private let formatCases: [FormatCase] = [
-    FormatCase(file: "h264.mp4", arguments: ["-i", clip, "-t", "1", "-an", "-c:v", "libx264", "-preset", "ultrafast"],
+    FormatCase(file: "h264.mp4", arguments: ["-i", clip, "-frames:v", "15", "-an", "-c:v", "libx264", "-preset", "ultrafast"],
                width: 640, height: 360, codec: "h264"),
     FormatCase(file: "h264.mov", arguments: ["-i", clip, "-frames:v", "8", "-an", "-vf", "scale=320:180",
                                              "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2"],
