@@ -24,28 +24,28 @@ enum Fixture {
         return list.stdout.split(separator: "\n").contains { $0.split(separator: " ").dropFirst().first == Substring(name) }
     }
 
-    /// ffprobe's decoded frame count for the first video stream (`-count_frames`).
-    static func probeFrameCount(_ path: String) throws -> Int {
-        let out = try runTool("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
-                                          "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path])
-        // MPEG-TS lists the stream once per program too: the first number is the answer.
-        guard let line = out.stdout.split(whereSeparator: \.isNewline).first,
-              let count = Int(line.trimmingCharacters(in: .whitespaces)) else {
-            throw FixtureError("ffprobe gave no frame count for \(path): \(out.stdout)")
-        }
-        return count
+    /// What ffprobe finds when it decodes the first video stream: its `-count_frames` count and
+    /// every frame's best-effort timestamp (nil where it has none). One ffprobe run for both.
+    struct Probe {
+        var frameCount: Int
+        var timestamps: [Int64?]
     }
 
-    /// ffprobe's best-effort timestamp of every decoded frame (nil where it has none).
-    static func probeTimestamps(_ path: String) throws -> [Int64?] {
-        let out = try runTool("ffprobe", ["-v", "error", "-select_streams", "v:0",
-                                          "-show_entries", "frame=best_effort_timestamp", "-of", "csv=p=0", path])
-        // A frame with side data prints a trailing "," (and an empty line for the side data).
-        return out.stdout.split(whereSeparator: \.isNewline).compactMap { line -> Int64?? in
-            let value = line.split(separator: ",", omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces)
-            return value.isEmpty ? nil : .some(Int64(value))
+    static func probe(_ path: String) throws -> Probe {
+        let out = try runTool("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_frames",
+                                          "-show_entries", "stream=nb_read_frames:frame=best_effort_timestamp",
+                                          "-of", "json", path])
+        guard let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any],
+              let streams = json["streams"] as? [[String: Any]],
+              let countText = streams.first?["nb_read_frames"] as? String, let count = Int(countText) else {
+            throw FixtureError("ffprobe gave no frame count for \(path): \(out.stdout.prefix(500))")
         }
+        let frames = json["frames"] as? [[String: Any]] ?? []
+        return Probe(frameCount: count,
+                     timestamps: frames.map { ($0["best_effort_timestamp"] as? NSNumber)?.int64Value })
     }
+
+    static func probeFrameCount(_ path: String) throws -> Int { try probe(path).frameCount }
 
     /// The first `frames` pictures decoded by the ffmpeg CLI to raw yuv420p, as one buffer.
     static func ffmpegI420(_ path: String, frames: Int, scratch: URL) throws -> [UInt8] {

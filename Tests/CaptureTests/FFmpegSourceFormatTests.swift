@@ -79,13 +79,14 @@ private let formatCases: [FormatCase] = [
         #expect(source.info.summary.hasSuffix(" from \(format.file)"))
         let decoded = try Fixture.decodeAll(source, keep: 3)
 
-        let expectedCount = try Fixture.probeFrameCount(path)
+        let probe = try Fixture.probe(path)
+        let expectedCount = probe.frameCount
         #expect(expectedCount > 0)
         #expect(decoded.pts.count == expectedCount)
         #expect(decoded.indices == Array(0..<decoded.pts.count))
         #expect(Set(decoded.sizes) == ["\(format.width)x\(format.height)"])
         #expect(zip(decoded.pts, decoded.pts.dropFirst()).allSatisfy { $0 < $1 }, "pts must strictly increase")
-        let probed = try Fixture.probeTimestamps(path)
+        let probed = probe.timestamps
         #expect(probed.count == decoded.pts.count)
         for (ours, theirs) in zip(decoded.pts, probed) where theirs != nil {
             #expect(ours == theirs!, "pts \(ours) vs ffprobe \(theirs!)")

@@ -31,8 +31,9 @@ import TestSupport
         let source = try FFmpegSource(path)
         defer { source.close() }
         let decoded = try Fixture.decodeAll(source, keep: 0)
-        #expect(decoded.pts.count == (try Fixture.probeFrameCount(path)))
-        #expect(decoded.pts == (try Fixture.probeTimestamps(path)).compactMap { $0 })
+        let probe = try Fixture.probe(path)
+        #expect(decoded.pts.count == probe.frameCount)
+        #expect(decoded.pts == probe.timestamps.compactMap { $0 })
         #expect(source.info.frameCount == decoded.pts.count)
         #expect(source.info.duration.map { abs($0 - 1.5) < 0.1 } == true)
     }

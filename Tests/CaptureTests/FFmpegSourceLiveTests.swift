@@ -21,8 +21,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let recording = try Fixture.make("push.ts", in: folder, ["-i", Fixture.clip, "-t", "1", "-an", "-vf", "scale=320:180",
                                                                  "-c:v", "libx264", "-preset", "ultrafast", "-g", "10"])
-        let expectedCount = try Fixture.probeFrameCount(recording)
-        let expectedPts = try Fixture.probeTimestamps(recording)
+        let probe = try Fixture.probe(recording)
+        let expectedCount = probe.frameCount
+        let expectedPts = probe.timestamps
         let port = Loopback.freePort()
         let url = "tcp://127.0.0.1:\(port)?listen=1"
         let opening = openInBackground(url, options: FFmpegSourceOptions(openTimeout: 20, readTimeout: 5))
