@@ -87,7 +87,7 @@ struct FFmpegVideoInput {
         guard index >= 0 else { throw CaptureError.noVideoStream(input: name) }
         let stream = format.pointee.streams[Int(index)]!
         let parameters = stream.pointee.codecpar!
-        let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+        let codecName = describeCodec(parameters)
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw CaptureError.noDecoder(input: name, codec: codecName)
         }
@@ -130,6 +130,15 @@ struct FFmpegVideoInput {
                              isLive: isLive))
         return FFmpegVideoInput(format: format, decoder: decoder!, streamIndex: index, info: info,
                                 framePeriod: max(1, period))
+    }
+
+    /// "h264"; for a codec this FFmpeg does not even know, its container tag: "unknown (tag a64m)".
+    private static func describeCodec(_ parameters: UnsafeMutablePointer<AVCodecParameters>) -> String {
+        guard parameters.pointee.codec_id == AV_CODEC_ID_NONE else {
+            return String(cString: avcodec_get_name(parameters.pointee.codec_id))
+        }
+        var tag = [CChar](repeating: 0, count: Int(AV_FOURCC_MAX_STRING_SIZE))
+        return "unknown (tag \(String(cString: av_fourcc_make_string(&tag, parameters.pointee.codec_tag))))"
     }
 
     /// The stream's duration, else the container's, in seconds; nil when neither is known.

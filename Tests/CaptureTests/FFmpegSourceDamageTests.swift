@@ -127,3 +127,23 @@ import TestSupport
         #expect(try source.read(into: frame) == false)
     }
 }
+
+extension FFmpegSourceDamageTests {
+    /// A video stream whose codec FFmpeg can write but not read back (Commodore 64 charset in NUT).
+    @Test func undecodableCodecIsNamed() throws {
+        guard Fixture.hasEncoder("a64multi") else {
+            print("skipping: this ffmpeg has no a64multi encoder to make the test file")
+            return
+        }
+        let folder = try TestPaths.scratch("no-decoder")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = try Fixture.make("c64.nut", in: folder, ["-i", Fixture.clip, "-frames:v", "2", "-an",
+                                                           "-vf", "scale=320:200", "-c:v", "a64multi"])
+        #expect {
+            _ = try FFmpegSource(path)
+        } throws: { error in
+            guard case .noDecoder(let input, let codec)? = error as? CaptureError else { return false }
+            return input == path && codec == "unknown (tag a64m)" && "\(error)".contains("no decoder")
+        }
+    }
+}
