@@ -51,10 +51,17 @@ struct FFmpegVideoInput {
         var dictionary: OpaquePointer? = nil
         for (key, value) in options.formatOptions { av_dict_set(&dictionary, key, value, 0) }
         let opened = avformat_open_input(&format, input.location, nil, &dictionary)
+        // FFmpeg hands back the options nobody took: a misspelt setting must not pass silently.
+        let unused = av_dict_get(dictionary, "", nil, AV_DICT_IGNORE_SUFFIX).map { String(cString: $0.pointee.key) }
         av_dict_free(&dictionary)
         // avformat_open_input frees the context itself when it fails.
         guard opened >= 0, let context = format else {
             throw openError(opened, input: input, options: options, deadline: deadline)
+        }
+        if let unused {
+            avformat_close_input(&format)
+            throw CaptureError.openFailed(input: input.displayName,
+                                          reason: "option '\(unused)' is not known to this input's demuxer or protocol")
         }
         let probed = avformat_find_stream_info(context, nil)
         if probed < 0 {
@@ -75,7 +82,7 @@ struct FFmpegVideoInput {
 
     private static func openFailureReason(_ code: Int32) -> String {
         if code == fp_averror_invaliddata() {
-            return "not a media file FFmpeg recognises (\(ffmpegErrorText(code)))"
+            return "not a media file FFmpeg recognises, or its header is damaged (\(ffmpegErrorText(code)))"
         }
         return ffmpegErrorText(code)
     }

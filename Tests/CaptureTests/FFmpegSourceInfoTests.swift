@@ -68,3 +68,17 @@ import TestSupport
         #expect(checked == 8)
     }
 }
+
+extension FFmpegSourceInfoTests {
+    /// Demuxer options pass through; one FFmpeg does not know is an error that names it.
+    @Test func formatOptionsAreCheckedByName() throws {
+        let tuned = try FFmpegSource(Fixture.clip, options: FFmpegSourceOptions(formatOptions: ["probesize": "100000"]))
+        tuned.close()
+        #expect {
+            _ = try FFmpegSource(Fixture.clip, options: FFmpegSourceOptions(formatOptions: ["probesize_typo": "1"]))
+        } throws: { error in
+            guard case .openFailed(let input, let reason)? = error as? CaptureError else { return false }
+            return input == Fixture.clip && reason.contains("'probesize_typo'")
+        }
+    }
+}
