@@ -36,10 +36,12 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
     private var draining = false
     private var finished = false
     private var damagedReadsInARow = 0
+    private var failedPicturesInARow = 0
     /// Why reading stopped early; thrown once the decoder has given back the frames it held.
     private var failure: CaptureError?
 
-    /// Read errors in a row (damaged container data) after which a file is treated as ended.
+    /// Failures in a row (damaged container data, rejected pictures) after which a file is
+    /// treated as ended.
     private static let damagedReadLimit = 100
 
     /// Opens `location` (a path or a URL) and its best video stream.
@@ -68,16 +70,22 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
         while !finished {
             let received = avcodec_receive_frame(decoder, picture)
             if received >= 0 {
+                failedPicturesInARow = 0
                 try deliver(picture, into: frame)
                 return true
             }
             if received == fp_averror_eof() {
                 finished = true
             } else if received == fp_averror(EAGAIN) {
-                if draining { finished = true } else { try feed(decoder) }
+                if draining { finished = true } else { feed(decoder) }
             } else {
                 // This picture could not be decoded; later ones may be fine.
                 skippedPackets += 1
+                failedPicturesInARow += 1
+                if failedPicturesInARow >= Self.damagedReadLimit {
+                    failure = .readFailed(input: inputName, reason: "the decoder rejects everything: \(ffmpegErrorText(received))")
+                    finished = true
+                }
             }
         }
         if let failure {
@@ -96,7 +104,7 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
     }
 
     /// Gives the decoder its next packet of our stream, or starts draining it at the end.
-    private func feed(_ decoder: UnsafeMutablePointer<AVCodecContext>) throws {
+    private func feed(_ decoder: UnsafeMutablePointer<AVCodecContext>) {
         guard let format, let packet else { return }
         while true {
             if !packetPending {
@@ -122,20 +130,22 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
     /// Reads the next packet; false at the end of input or when reading has failed for good
     /// (then `failure` says why).
     private func readPacket(_ format: UnsafeMutablePointer<AVFormatContext>, into packet: UnsafeMutablePointer<AVPacket>) -> Bool {
+        // One deadline for the whole attempt: "no packet for readTimeout seconds" is the fault,
+        // however many retries happen inside it.
+        if input.isNetwork { deadline.arm(seconds: options.readTimeout) }
+        defer { deadline.disarm() }
         while true {
-            if input.isNetwork { deadline.arm(seconds: options.readTimeout) }
             let status = av_read_frame(format, packet)
-            deadline.disarm()
             if status >= 0 {
                 damagedReadsInARow = 0
                 return true
             }
             if status == fp_averror_eof() { return false }
-            if status == fp_averror(EAGAIN) {
+            if status == fp_averror(EAGAIN) && !deadline.hasPassed {
                 usleep(1000)
                 continue
             }
-            if status == fp_averror_exit() && input.isNetwork {
+            if input.isNetwork && (status == fp_averror_exit() || deadline.hasPassed) {
                 failure = .timedOut(input: inputName, seconds: options.readTimeout)
                 return false
             }
