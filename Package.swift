@@ -51,7 +51,8 @@ let package = Package(
         // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe.
         .target(name: "TestSupport"),
         .executableTarget(name: "facepipe", dependencies: [
-            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Pipeline", "Capture", "Resize", "Detector", "Engine", "Tracker", "Overlay", "Output", "Evaluation",
+            "CFFmpeg", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "FacepipeCoreTests", dependencies: ["TestSupport", "FacepipeCore"]),

@@ -25,4 +25,6 @@ static inline const uint8_t *const *fp_frame_data(const AVFrame *frame) {
     return (const uint8_t *const *)frame->data;
 }
 static inline const int *fp_frame_linesize(const AVFrame *frame) { return frame->linesize; }
+// Writable plane pointers of an AVFrame (sws_scale destinations), without tuple juggling.
+static inline uint8_t *const *fp_frame_planes(AVFrame *frame) { return frame->data; }
 #endif

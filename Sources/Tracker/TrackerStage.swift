@@ -26,7 +26,9 @@ public final class TrackerStage: FrameStage {
     }
 
     private func emitEvents() throws {
-        guard let sink else { return }
+        guard let sink, !tracker.events.isEmpty else { return }
         for event in tracker.events { try sink.emit(event) }
+        // One write per frame that has events: a live consumer of stdout sees them at once.
+        try sink.flush()
     }
 }
