@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Capture", dependencies: ["FacepipeCore", "CFFmpeg", "CV4L2"]),
         .target(name: "Resize", dependencies: ["FacepipeCore", "CFFmpeg"], swiftSettings: hotSwift),
         .target(name: "Engine", dependencies: ["FacepipeCore", "COpenBLAS", "CKernels"],
-                swiftSettings: hotSwift),
+                swiftSettings: hotSwift + [.unsafeFlags(["-num-threads", "2"])]),
         .target(name: "Detector", dependencies: ["Engine", "FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Tracker", dependencies: ["FacepipeCore"]),
         .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),

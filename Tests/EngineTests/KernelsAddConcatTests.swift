@@ -28,12 +28,17 @@ import Testing
                 let low: Int64 = relu ? Int64(zo) : 0
                 let exact = min(max(Self.roundedShift(acc, p.shift) + Int64(zo), low), 255)
                 #expect(Int64(out[i]) == exact)
-                let real = (sa * Double(Int32(a[i]) - za) + sb * Double(Int32(b[i]) - zb)) / so + Double(zo)
-                let realRounded = min(max(real.rounded(.toNearestOrAwayFromZero), Double(low)), 255)
-                if Double(out[i]) != realRounded { nearTies += 1 }
-                #expect(abs(Double(out[i]) - realRounded) <= 1)
+                let real = (sa * Double(Int32(a[i]) - za) + sb * Double(Int32(b[i]) - zb)) / so
+                let realRounded = min(max(real.rounded(.toNearestOrAwayFromZero) + Double(zo), Double(low)), 255)
+                // The 21-bit multipliers are within 2^-21 of the real ratios, so the result may
+                // differ from exact real rounding only by one step and only at a near-tie.
+                if Double(out[i]) != realRounded {
+                    nearTies += 1
+                    #expect(abs(Double(out[i]) - realRounded) == 1)
+                    #expect(abs(abs(real - real.rounded(.down)) - 0.5) < 1e-3, "\(real) -> \(out[i])")
+                }
             }
-            #expect(nearTies <= count / 100, "fixed point off by one in \(nearTies) of \(count)")
+            #expect(nearTies < count / 10, "\(nearTies) of \(count) at ties")
         }
     }
 
@@ -75,8 +80,8 @@ import Testing
                     let x = Int64(data[i][px * stride + ic])
                     let exact = min(max(Self.roundedShift((x - Int64(input.zeroPoint)) * Int64(p.inputs[i].multiplier), p.shift) + 20, 20), 255)
                     #expect(Int64(out[px * outStride + c]) == exact)
-                    let real = (Double(x) - Double(input.zeroPoint)) * input.scale / 0.04 + 20
-                    #expect(abs(Double(out[px * outStride + c]) - min(max(real.rounded(), 20), 255)) <= 1)
+                    let real = (Double(x) - Double(input.zeroPoint)) * input.scale / 0.04
+                    #expect(abs(Double(out[px * outStride + c]) - min(max(real.rounded() + 20, 20), 255)) <= 1)
                     c += 1
                 }
             }

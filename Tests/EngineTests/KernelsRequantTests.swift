@@ -50,10 +50,12 @@ import Testing
         let r = try ConvRequantization(realMultipliers: scales, clamp: OutputClamp(zeroPoint: 3, relu: true))
         #expect(r.multipliers[0] >= 1 << 30)
         #expect(r.params.shift >= 32 && r.params.shift <= 62)
+        // Each multiplier is its scale rounded to the shared grid of 2^-shift.
+        let step = Double(sign: .plus, exponent: -Int(r.params.shift), significand: 1)
         for (scale, m) in zip(scales, r.multipliers) {
-            let represented = Double(m) / Double(sign: .plus, exponent: Int(r.params.shift), significand: 1)
-            #expect(abs(represented - scale) <= scale * 1e-6 + 1e-18)
+            #expect(abs(Double(m) * step - scale) <= step / 2)
         }
+        #expect(abs(Double(r.multipliers[0]) * step - 0.3) <= 0.3 * 1e-9)
         #expect(r.params.output_min == 3 && r.params.output_max == 255 && r.params.output_zero_point == 3)
     }
 

@@ -159,7 +159,7 @@ let scalarConvKernel = ConvMicrokernel(name: "qu8_conv_1x16c4_scalar", mr: Int(F
 /// Index and values of the first difference, for readable failures.
 func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> String? {
     guard a.count == b.count else { return "sizes differ: \(a.count) vs \(b.count)" }
-    guard let i = zip(a, b).firstIndex(where: { $0 != $1 }) else { return nil }
+    guard let i = a.indices.first(where: { a[$0] != b[$0] }) else { return nil }
     let mismatches = zip(a, b).filter { $0 != $1 }.count
     return "byte \(i): \(a[i]) vs \(b[i]) (\(mismatches) of \(a.count) bytes differ)"
 }
