@@ -10,7 +10,9 @@
 #include "CKernels.h"
 
 #define FP_TARGET_AVX2 __attribute__((target("avx2")))
+#ifndef FP_TARGET_AVX512VNNI  // Tests/NEON/vnni_emulation.h redefines it to run the kernel on AVX2
 #define FP_TARGET_AVX512VNNI __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+#endif
 
 static inline uint32_t fp_load_u32(const uint8_t *p) {
     uint32_t v;
