@@ -26,6 +26,14 @@ import Testing
         }
     }
 
+    @Test func portableMatchesNaiveOnRoundingTies() throws {
+        for (i, shape) in ConvShape.edgeCases.enumerated() {
+            let fixture = try ConvFixture(shape, seed: 150 + UInt64(i), relu: false, biasMagnitude: 64, tieScale: 5)
+            let diff = firstDifference(fixture.run(portable), fixture.naiveReference())
+            #expect(diff == nil, "\(shape): \(diff ?? "")")
+        }
+    }
+
     @Test func cScalarTwinMatchesPortable() throws {
         for (i, shape) in (ConvShape.edgeCases + Self.randomSeeds.map(ConvShape.random)).enumerated() {
             let fixture = try ConvFixture(shape, seed: 200 + UInt64(i))
@@ -61,6 +69,9 @@ import Testing
                 let diff = firstDifference(fixture.run(kernel), fixture.run(portable))
                 #expect(diff == nil, "\(isa) \(shape) bias \(bias): \(diff ?? "")")
             }
+            let ties = try ConvFixture(shape, seed: 400 + UInt64(i), relu: false, biasMagnitude: 64, tieScale: 5)
+            let diff = firstDifference(ties.run(kernel), ties.run(portable))
+            #expect(diff == nil, "\(isa) \(shape) rounding ties: \(diff ?? "")")
         }
         // Every tile height from 1 to MR + 1 (tails), by splitting one output into single tiles.
         let fixture = try ConvFixture(ConvShape(height: 3, width: 7, inputChannels: 5, outputChannels: 17,

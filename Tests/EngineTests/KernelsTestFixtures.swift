@@ -68,7 +68,9 @@ final class ConvFixture {
     let zero: UnsafeMutableBufferPointer<UInt8>
     let indirection: UnsafeMutableBufferPointer<UnsafePointer<UInt8>?>
 
-    init(_ shape: ConvShape, seed: UInt64, relu: Bool? = nil, biasMagnitude: Int32 = 1 << 16) throws {
+    /// `tieScale`: every channel's real multiplier is exactly 2^-tieScale and weights are small
+    /// (-3...3), so many accumulators land exactly half-way between two outputs (rounding ties).
+    init(_ shape: ConvShape, seed: UInt64, relu: Bool? = nil, biasMagnitude: Int32 = 1 << 16, tieScale: Int? = nil) throws {
         var rng = SeededRandom(seed: seed)
         self.shape = shape
         geometry = .init(inputHeight: shape.height, inputWidth: shape.width, kernelHeight: shape.kernel,
@@ -77,11 +79,14 @@ final class ConvFixture {
         outputShape = BlockedShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: shape.outputChannels)
         inputZeroPoint = Int32.random(in: 0...255, using: &rng)
         let k = shape.inputChannels * geometry.taps
-        weights = (0..<(shape.outputChannels * k)).map { _ in Int8.random(in: -128...127, using: &rng) }
+        let weightRange: ClosedRange<Int8> = tieScale == nil ? -128...127 : -3...3
+        weights = (0..<(shape.outputChannels * k)).map { _ in Int8.random(in: weightRange, using: &rng) }
         bias = (0..<shape.outputChannels).map { _ in Int32.random(in: -biasMagnitude...biasMagnitude, using: &rng) }
         // Accumulator spread ~ 74 * 74 * sqrt(K); aim for ~40 output steps of spread.
         let base = 40.0 / (5500.0 * Double(k).squareRoot())
-        let multipliers = (0..<shape.outputChannels).map { _ in base * Double.random(in: 0.25...4, using: &rng) }
+        let multipliers = (0..<shape.outputChannels).map { _ in
+            tieScale.map { Double(sign: .plus, exponent: -$0, significand: 1) } ?? base * Double.random(in: 0.25...4, using: &rng)
+        }
         let clamp = OutputClamp(zeroPoint: Int32.random(in: 0...255, using: &rng), relu: relu ?? Bool.random(using: &rng))
         requantization = try ConvRequantization(realMultipliers: multipliers, clamp: clamp)
         packed = try PackedConvWeights(weightsOIHW: weights, bias: bias, outputChannels: shape.outputChannels,
