@@ -43,10 +43,10 @@ import Testing
     }
 
     @Test func addRejectsRatiosTheFixedPointCannotHold() {
-        #expect(throws: QuantizationError.self) {
+        #expect(throws: RequantizationError.self) {
             try AddParameters(aScale: 1, aZeroPoint: 0, bScale: 1, bZeroPoint: 0, outputScale: 1e-7, outputZeroPoint: 0, relu: false)
         }
-        #expect(throws: QuantizationError.self) {
+        #expect(throws: RequantizationError.self) {
             try AddParameters(aScale: 0, aZeroPoint: 0, bScale: 1, bZeroPoint: 0, outputScale: 1, outputZeroPoint: 0, relu: false)
         }
     }

@@ -18,14 +18,14 @@ import Testing
         let params = fp_qu8_requant(shift: 33, output_zero_point: 128, output_min: 0, output_max: 255)
         // multiplier 2^31 / 4 with shift 33: real scale 1/16; 8/16, 24/16, -8/16, -24/16 are ties.
         let m: Int32 = 1 << 29
-        #expect(requantize(8, multiplier: m, params) == 129)
-        #expect(requantize(24, multiplier: m, params) == 130)
-        #expect(requantize(-8, multiplier: m, params) == 127)
-        #expect(requantize(-24, multiplier: m, params) == 126)
-        #expect(requantize(7, multiplier: m, params) == 128)
-        #expect(requantize(-7, multiplier: m, params) == 128)
-        #expect(requantize(Int32.max, multiplier: Int32.max, params) == 255)
-        #expect(requantize(Int32.min, multiplier: Int32.max, params) == 0)
+        #expect(FixedPoint.requantize(8, multiplier: m, params) == 129)
+        #expect(FixedPoint.requantize(24, multiplier: m, params) == 130)
+        #expect(FixedPoint.requantize(-8, multiplier: m, params) == 127)
+        #expect(FixedPoint.requantize(-24, multiplier: m, params) == 126)
+        #expect(FixedPoint.requantize(7, multiplier: m, params) == 128)
+        #expect(FixedPoint.requantize(-7, multiplier: m, params) == 128)
+        #expect(FixedPoint.requantize(Int32.max, multiplier: Int32.max, params) == 255)
+        #expect(FixedPoint.requantize(Int32.min, multiplier: Int32.max, params) == 0)
     }
 
     @Test func swiftAndCAgreeWithExactRounding() {
@@ -38,7 +38,7 @@ import Testing
             var params = fp_qu8_requant(shift: shift, output_zero_point: zp, output_min: 0, output_max: 255)
             if Bool.random(using: &rng) { params.output_min = zp }
             let expected = UInt8(min(max(Self.exactRound(acc, multiplier, shift: shift) + Int64(zp), Int64(params.output_min)), 255))
-            let swift = requantize(acc, multiplier: multiplier, params)
+            let swift = FixedPoint.requantize(acc, multiplier: multiplier, params)
             let c = withUnsafePointer(to: params) { fp_qu8_requant_scalar(acc, multiplier, $0) }
             #expect(swift == expected && c == expected, "acc \(acc) m \(multiplier) shift \(shift): \(swift) \(c) vs \(expected)")
             if swift != expected || c != expected { break }
@@ -61,11 +61,11 @@ import Testing
 
     @Test func convParametersRejectUnrepresentableScales() {
         let clamp = OutputClamp(zeroPoint: 0, relu: false)
-        #expect(throws: QuantizationError.self) { try ConvRequantization(realMultipliers: [0.6], clamp: clamp) }
-        #expect(throws: QuantizationError.self) { try ConvRequantization(realMultipliers: [.nan], clamp: clamp) }
-        #expect(throws: QuantizationError.self) { try ConvRequantization(realMultipliers: [-0.1], clamp: clamp) }
-        #expect(throws: QuantizationError.self) { try ConvRequantization(realMultipliers: [0, 0], clamp: clamp) }
-        let error = QuantizationError.scaleOutOfRange(what: "conv", value: 0.6, allowed: "(0, 0.5)")
+        #expect(throws: RequantizationError.self) { try ConvRequantization(realMultipliers: [0.6], clamp: clamp) }
+        #expect(throws: RequantizationError.self) { try ConvRequantization(realMultipliers: [.nan], clamp: clamp) }
+        #expect(throws: RequantizationError.self) { try ConvRequantization(realMultipliers: [-0.1], clamp: clamp) }
+        #expect(throws: RequantizationError.self) { try ConvRequantization(realMultipliers: [0, 0], clamp: clamp) }
+        let error = RequantizationError.scaleOutOfRange(what: "conv", value: 0.6, allowed: "(0, 0.5)")
         #expect(error.description.contains("0.6"))
     }
 

@@ -135,7 +135,7 @@ final class ConvFixture {
                 let outBase = (oy * geometry.outputWidth + ox) * outputShape.pixelStride
                 for oc in 0..<outputShape.pixelStride {
                     guard oc < shape.outputChannels else {
-                        output[outBase + oc] = requantize(0, multiplier: 0, requantization.params)
+                        output[outBase + oc] = FixedPoint.requantize(0, multiplier: 0, requantization.params)
                         continue
                     }
                     var acc = bias[oc]
@@ -149,7 +149,7 @@ final class ConvFixture {
                             }
                         }
                     }
-                    output[outBase + oc] = requantize(acc, multiplier: requantization.multipliers[oc], requantization.params)
+                    output[outBase + oc] = FixedPoint.requantize(acc, multiplier: requantization.multipliers[oc], requantization.params)
                 }
             }
         }

@@ -9,7 +9,7 @@ struct AddParameters: Equatable, Sendable {
 
     init(aScale: Double, aZeroPoint: Int32, bScale: Double, bZeroPoint: Int32,
          outputScale: Double, outputZeroPoint: Int32, relu: Bool) throws {
-        let (rescales, shift) = try makeRescales(inputs: [(aScale, aZeroPoint), (bScale, bZeroPoint)],
+        let (rescales, shift) = try InputRescale.make(inputs: [(aScale, aZeroPoint), (bScale, bZeroPoint)],
                                                  outputScale: outputScale, what: "add")
         a = rescales[0]
         b = rescales[1]
@@ -27,7 +27,7 @@ enum AddKernel {
         let low = p.clamp.min &- zo, high = p.clamp.max &- zo
         for i in 0..<count {
             let acc = (Int32(a[i]) &- za) &* ma &+ (Int32(b[i]) &- zb) &* mb
-            output[i] = UInt8(truncatingIfNeeded: min(max(roundingShift(acc, shift), low), high) &+ zo)
+            output[i] = UInt8(truncatingIfNeeded: min(max(FixedPoint.roundingShift(acc, shift), low), high) &+ zo)
         }
     }
 }

@@ -8,7 +8,7 @@ struct ConcatParameters: Equatable, Sendable {
 
     init(inputs: [(scale: Double, zeroPoint: Int32)], outputScale: Double, outputZeroPoint: Int32,
          relu: Bool) throws {
-        (self.inputs, shift) = try makeRescales(inputs: inputs, outputScale: outputScale, what: "concat")
+        (self.inputs, shift) = try InputRescale.make(inputs: inputs, outputScale: outputScale, what: "concat")
         clamp = OutputClamp(zeroPoint: outputZeroPoint, relu: relu)
     }
 }
@@ -26,7 +26,7 @@ enum ConcatKernel {
             let src = input + p * inputStride, dst = output + p * outputStride
             for c in 0..<channels {
                 let acc = (Int32(src[c]) &- zx) &* m
-                dst[c] = UInt8(truncatingIfNeeded: min(max(roundingShift(acc, shift), low), high) &+ zo)
+                dst[c] = UInt8(truncatingIfNeeded: min(max(FixedPoint.roundingShift(acc, shift), low), high) &+ zo)
             }
         }
     }

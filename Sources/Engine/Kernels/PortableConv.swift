@@ -40,7 +40,7 @@ enum PortableConv {
                 let stride = a.pointee.output_stride
                 for r in 0..<mr {
                     let out = output + r * stride
-                    for n in 0..<16 { out[n] = requantize(acc[r * 16 + n], multiplier: multipliers[n], requant) }
+                    for n in 0..<16 { out[n] = FixedPoint.requantize(acc[r * 16 + n], multiplier: multipliers[n], requant) }
                 }
                 block += blockBytes
                 n0 += 16

@@ -11,7 +11,7 @@ enum RequantKernel {
         for p in 0..<pixels {
             let row = acc + p * accStride, out = output + p * outputStride
             for c in 0..<channels {
-                out[c] = requantize(row[c] &+ bias[c], multiplier: multipliers[c], requant)
+                out[c] = FixedPoint.requantize(row[c] &+ bias[c], multiplier: multipliers[c], requant)
             }
         }
     }

@@ -1,7 +1,7 @@
 import CKernels
 
 /// Why a quantisation parameter cannot be represented by the fixed-point kernels.
-enum QuantizationError: Error, CustomStringConvertible, Equatable {
+enum RequantizationError: Error, CustomStringConvertible, Equatable {
     case invalidScale(what: String, value: Double)
     case scaleOutOfRange(what: String, value: Double, allowed: String)
 
@@ -41,17 +41,17 @@ struct ConvRequantization: Sendable {
     init(realMultipliers: [Double], clamp: OutputClamp) throws {
         var largest = 0.0
         for value in realMultipliers {
-            guard value.isFinite, value >= 0 else { throw QuantizationError.invalidScale(what: "conv requantisation", value: value) }
+            guard value.isFinite, value >= 0 else { throw RequantizationError.invalidScale(what: "conv requantisation", value: value) }
             largest = Swift.max(largest, value)
         }
-        guard largest > 0 else { throw QuantizationError.invalidScale(what: "conv requantisation", value: largest) }
+        guard largest > 0 else { throw RequantizationError.invalidScale(what: "conv requantisation", value: largest) }
         // largest = f * 2^e with f in [1, 2): shift 30 - e puts its multiplier in [2^30, 2^31).
         var shift = 30 - largest.exponent
         if (largest * Double(sign: .plus, exponent: shift, significand: 1)).rounded() >= 0x1p31 { shift -= 1 }
         // Below 2^-32 the multiplier just loses bits; at or above ~0.5 the format cannot hold it.
         shift = Swift.min(shift, 62)
         guard shift >= 32 else {
-            throw QuantizationError.scaleOutOfRange(what: "conv", value: largest, allowed: "(0, 0.5)")
+            throw RequantizationError.scaleOutOfRange(what: "conv", value: largest, allowed: "(0, 0.5)")
         }
         let factor = Double(sign: .plus, exponent: shift, significand: 1)
         multipliers = realMultipliers.map { Int32(($0 * factor).rounded()) }
@@ -71,40 +71,50 @@ struct InputRescale: Equatable, Sendable {
     static let multiplierBits = 21
 }
 
-/// Picks one shift for several inputs (add: two, concat: each input alone) so the largest
-/// real ratio gets a multiplier in [2^20, 2^21).
-func makeRescales(inputs: [(scale: Double, zeroPoint: Int32)], outputScale: Double,
-                  what: String) throws -> (rescales: [InputRescale], shift: Int32) {
-    guard outputScale.isFinite, outputScale > 0 else { throw QuantizationError.invalidScale(what: "\(what) output", value: outputScale) }
-    var largest = 0.0
-    for input in inputs {
-        guard input.scale.isFinite, input.scale > 0 else { throw QuantizationError.invalidScale(what: "\(what) input", value: input.scale) }
-        largest = max(largest, input.scale / outputScale)
+extension InputRescale {
+    /// Picks one shift for several inputs (add: two, concat: each input alone) so the largest
+    /// real ratio gets a multiplier in [2^20, 2^21).
+    static func make(inputs: [(scale: Double, zeroPoint: Int32)], outputScale: Double,
+                     what: String) throws -> (rescales: [InputRescale], shift: Int32) {
+        guard outputScale.isFinite, outputScale > 0 else {
+            throw RequantizationError.invalidScale(what: "\(what) output", value: outputScale)
+        }
+        var largest = 0.0
+        for input in inputs {
+            guard input.scale.isFinite, input.scale > 0 else {
+                throw RequantizationError.invalidScale(what: "\(what) input", value: input.scale)
+            }
+            largest = max(largest, input.scale / outputScale)
+        }
+        var shift = multiplierBits - 1 - largest.exponent
+        if (largest * Double(sign: .plus, exponent: shift, significand: 1)).rounded() >= Double(1 << multiplierBits) { shift -= 1 }
+        shift = min(shift, 31)
+        guard shift >= 1 else {
+            throw RequantizationError.scaleOutOfRange(what: what, value: largest, allowed: "(0, 2^20)")
+        }
+        let factor = Double(sign: .plus, exponent: shift, significand: 1)
+        let rescales = inputs.map {
+            InputRescale(inputZeroPoint: $0.zeroPoint, multiplier: Int32(($0.scale / outputScale * factor).rounded()))
+        }
+        return (rescales, Int32(shift))
     }
-    let bits = InputRescale.multiplierBits
-    var shift = bits - 1 - largest.exponent
-    if (largest * Double(sign: .plus, exponent: shift, significand: 1)).rounded() >= Double(1 << bits) { shift -= 1 }
-    shift = min(shift, 31)
-    guard shift >= 1 else {
-        throw QuantizationError.scaleOutOfRange(what: what, value: largest, allowed: "(0, 2^20)")
-    }
-    let factor = Double(sign: .plus, exponent: shift, significand: 1)
-    let rescales = inputs.map { InputRescale(inputZeroPoint: $0.zeroPoint, multiplier: Int32(($0.scale / outputScale * factor).rounded())) }
-    return (rescales, Int32(shift))
 }
 
-/// The scalar requantisation every kernel reproduces bit for bit (twin of fp_qu8_requant_scalar).
-@inline(__always)
-func requantize(_ acc: Int32, multiplier: Int32, _ p: fp_qu8_requant) -> UInt8 {
-    let product = Int64(acc) &* Int64(multiplier)
-    let rounding = (Int64(1) &<< Int64(p.shift &- 1)) &- (product < 0 ? 1 : 0)
-    let r = (product &+ rounding) &>> Int64(p.shift)
-    let low = Int64(p.output_min &- p.output_zero_point), high = Int64(p.output_max &- p.output_zero_point)
-    return UInt8(truncatingIfNeeded: Swift.min(Swift.max(r, low), high) &+ Int64(p.output_zero_point))
-}
+/// The scalar arithmetic every kernel reproduces bit for bit.
+enum FixedPoint {
+    /// Conv requantisation (twin of fp_qu8_requant_scalar, see CKernels.h).
+    @inline(__always)
+    static func requantize(_ acc: Int32, multiplier: Int32, _ p: fp_qu8_requant) -> UInt8 {
+        let product = Int64(acc) &* Int64(multiplier)
+        let rounding = (Int64(1) &<< Int64(p.shift &- 1)) &- (product < 0 ? 1 : 0)
+        let r = (product &+ rounding) &>> Int64(p.shift)
+        let low = Int64(p.output_min &- p.output_zero_point), high = Int64(p.output_max &- p.output_zero_point)
+        return UInt8(truncatingIfNeeded: min(max(r, low), high) &+ Int64(p.output_zero_point))
+    }
 
-/// Rounded right shift of an int32 rescale accumulator, ties away from zero.
-@inline(__always)
-func roundingShift(_ acc: Int32, _ shift: Int32) -> Int32 {
-    (acc &+ (Int32(1) &<< (shift &- 1)) &- (acc < 0 ? 1 : 0)) &>> shift
+    /// Rounded right shift of an int32 rescale accumulator, ties away from zero.
+    @inline(__always)
+    static func roundingShift(_ acc: Int32, _ shift: Int32) -> Int32 {
+        (acc &+ (Int32(1) &<< (shift &- 1)) &- (acc < 0 ? 1 : 0)) &>> shift
+    }
 }
