@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func addMatchesIntegerFormulaAndRealArithmetic() throws {
-        var rng = SeededRandom(seed: 3)
+        var rng = KernelTestRandom(seed: 3)
         let cases: [(Double, Double, Double, Bool)] = [(0.02, 0.05, 0.06, false), (0.1, 0.1, 0.1, true), (0.003, 0.8, 0.5, false), (1.0, 0.25, 0.01, true)]
         for (sa, sb, so, relu) in cases {
             let za = Int32.random(in: 0...255, using: &rng), zb = Int32.random(in: 0...255, using: &rng)
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func concatRescalesEachSliceIntoPlace() throws {
-        var rng = SeededRandom(seed: 4)
+        var rng = KernelTestRandom(seed: 4)
         let pixels = 23
         let inputs: [(channels: Int, scale: Double, zeroPoint: Int32)] = [(5, 0.02, 10), (16, 0.05, 128), (3, 0.01, 0)]
         let outChannels = inputs.reduce(0) { $0 + $1.channels }
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func concatWithTheOutputsOwnScaleIsACopy() throws {
-        var rng = SeededRandom(seed: 6)
+        var rng = KernelTestRandom(seed: 6)
         let p = try ConcatParameters(inputs: [(0.05, 37)], outputScale: 0.05, outputZeroPoint: 37, relu: false)
         let bytes = rng.bytes(9 * 16)
         var out = [UInt8](repeating: 0, count: 9 * 16)

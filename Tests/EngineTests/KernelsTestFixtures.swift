@@ -3,7 +3,7 @@ import CKernels
 
 /// Deterministic random numbers for the kernel tests (SplitMix64: fixed seeds, same data on
 /// every machine, so a failure reproduces).
-struct SeededRandom: RandomNumberGenerator {
+struct KernelTestRandom: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -39,7 +39,7 @@ struct ConvShape: CustomStringConvertible, Sendable {
     ]
 
     static func random(seed: UInt64) -> ConvShape {
-        var rng = SeededRandom(seed: seed)
+        var rng = KernelTestRandom(seed: seed)
         let kernel = [1, 3, 5].randomElement(using: &rng)!
         let padding = Int.random(in: 0...(kernel / 2), using: &rng)
         var height = Int.random(in: 1...12, using: &rng), width = Int.random(in: 1...12, using: &rng)
@@ -71,7 +71,7 @@ final class ConvFixture {
     /// `tieScale`: every channel's real multiplier is exactly 2^-tieScale and weights are small
     /// (-3...3), so many accumulators land exactly half-way between two outputs (rounding ties).
     init(_ shape: ConvShape, seed: UInt64, relu: Bool? = nil, biasMagnitude: Int32 = 1 << 16, tieScale: Int? = nil) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = KernelTestRandom(seed: seed)
         self.shape = shape
         geometry = .init(inputHeight: shape.height, inputWidth: shape.width, kernelHeight: shape.kernel,
                          kernelWidth: shape.kernel, stride: shape.stride, padding: shape.padding)
