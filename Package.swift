@@ -6,7 +6,7 @@ import PackageDescription
 // Hot numeric code (engine kernels, resize, overlay) is built optimised even in debug
 // builds so the test suite runs real models in reasonable time; `-target-cpu native`
 // lets LLVM vectorise the portable Swift microkernel loops for the build machine.
-let hotSwift: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "native"])]
+let hotSwift: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
 
 let package = Package(
     name: "facepipe",
@@ -38,15 +38,16 @@ let package = Package(
         .target(name: "Capture", dependencies: ["FacepipeCore", "CFFmpeg", "CV4L2"]),
         .target(name: "Resize", dependencies: ["FacepipeCore", "CFFmpeg"], swiftSettings: hotSwift),
         .target(name: "Engine", dependencies: ["FacepipeCore", "COpenBLAS", "CKernels"],
-                swiftSettings: hotSwift + [.unsafeFlags(["-num-threads", "2"])]),
-        .target(name: "Detector", dependencies: ["Engine", "FacepipeCore"], swiftSettings: hotSwift),
+                swiftSettings: hotSwift),
+        .target(name: "Detector", dependencies: ["Engine", "Resize", "FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Tracker", dependencies: ["FacepipeCore"]),
         .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg"]),
         .target(name: "Pipeline", dependencies: [
-            "FacepipeCore", "Capture", "Resize", "Detector", "Tracker", "Overlay", "Output",
-            .product(name: "Atomics", package: "swift-atomics"),
+            "FacepipeCore", .product(name: "Atomics", package: "swift-atomics"),
         ]),
+        // Detection accuracy on labelled photos (AP with ignore regions, WIDER-format output).
+        .target(name: "Evaluation", dependencies: ["FacepipeCore"]),
         // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe.
         .target(name: "TestSupport"),
         .executableTarget(name: "facepipe", dependencies: [
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "FacepipeCore"]),
         .testTarget(name: "OverlayTests", dependencies: ["TestSupport", "Overlay", "FacepipeCore"]),
         .testTarget(name: "OutputTests", dependencies: ["TestSupport", "Output", "FacepipeCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "FacepipeCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r Tools/requirements.txt
 .venv/bin/python -m pytest -q Tools/tests
+bash Tests/FakeCamera/install.sh   # the fake V4L2 camera the capture tests use (needs root)
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2

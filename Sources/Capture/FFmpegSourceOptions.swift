@@ -1,0 +1,23 @@
+/// How an `FFmpegSource` opens its input.
+public struct FFmpegSourceOptions: Sendable {
+    /// Overrides live detection: nil decides from the protocol (rtsp/rtmp/udp/tcp/srt/rtp... are
+    /// live, files are not, http/hls are live when they report no duration).
+    public var isLive: Bool?
+    /// Seconds a network input may take to connect, accept (`?listen=1`) and probe.
+    public var openTimeout: Double
+    /// Seconds a network stream may stay silent before `read` throws `CaptureError.timedOut`.
+    public var readTimeout: Double
+    /// Decoder threads; 0 lets FFmpeg choose from the core count.
+    public var decoderThreads: Int
+    /// Extra demuxer and protocol options for avformat_open_input, e.g. ["rtsp_transport": "tcp"].
+    public var formatOptions: [String: String]
+
+    public init(isLive: Bool? = nil, openTimeout: Double = 10, readTimeout: Double = 10,
+                decoderThreads: Int = 0, formatOptions: [String: String] = [:]) {
+        self.isLive = isLive
+        self.openTimeout = openTimeout
+        self.readTimeout = readTimeout
+        self.decoderThreads = decoderThreads
+        self.formatOptions = formatOptions
+    }
+}

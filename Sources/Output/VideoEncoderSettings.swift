@@ -1,0 +1,30 @@
+/// How the annotated video is compressed.
+public struct VideoEncoderSettings: Sendable, Hashable {
+    /// FFmpeg encoder tried first. When this build of FFmpeg lacks it, the writer falls back
+    /// to FFmpeg's built-in `mpeg4` (MPEG-4 Part 2) and says so in `encoderDescription`.
+    public var encoder: String
+    /// x264 speed/size trade-off (ultrafast ... placebo).
+    public var preset: String
+    /// x264 constant rate factor, 0 (lossless) ... 51; 23 is visually good, +6 halves the size.
+    public var crf: Int
+    /// x264 tuning; nil picks "zerolatency" for live sources (no B-frames, no lookahead) and none for files.
+    public var tune: String?
+    /// Quantiser of the mpeg4 fallback, 2 (best) ... 31.
+    public var fallbackQuantiser: Int
+
+    public init(encoder: String = "libx264", preset: String = "veryfast", crf: Int = 23, tune: String? = nil,
+                fallbackQuantiser: Int = 4) {
+        self.encoder = encoder; self.preset = preset; self.crf = crf; self.tune = tune
+        self.fallbackQuantiser = fallbackQuantiser
+    }
+
+    static let fallbackEncoder = "mpeg4"
+
+    func validate() throws {
+        guard (0...51).contains(crf) else { throw OutputError.badSettings("crf \(crf) is outside 0...51") }
+        guard (2...31).contains(fallbackQuantiser) else {
+            throw OutputError.badSettings("fallback quantiser \(fallbackQuantiser) is outside 2...31")
+        }
+        guard !encoder.isEmpty else { throw OutputError.badSettings("the encoder name is empty") }
+    }
+}

@@ -1,0 +1,58 @@
+import FacepipeCore
+
+/// How the rings treat frames when a downstream stage is slower than the source.
+public enum FramePolicy: String, Sendable, CaseIterable {
+    /// Files: back-pressure; the source waits, every frame is processed, in order.
+    case lossless
+    /// Live sources: the source never waits; the oldest waiting frames are dropped and the
+    /// detect stage works on the newest one (see `Pipeline` for exactly where).
+    case latest
+}
+
+/// One step of the chain as the pipeline runs it.
+public struct PipelineStage {
+    public let stage: FrameStage
+    /// The detection stage: the pipeline applies `detectEvery` and, live, "newest first" to it.
+    public let isDetector: Bool
+    /// Capacity of the ring that feeds this stage (rounded up to a power of two).
+    public let inputRing: Int
+
+    public init(_ stage: FrameStage, isDetector: Bool = false, inputRing: Int = 4) {
+        self.stage = stage; self.isDetector = isDetector; self.inputRing = inputRing
+    }
+
+    public static func detector(_ stage: FrameStage, inputRing: Int = 4) -> PipelineStage {
+        PipelineStage(stage, isDetector: true, inputRing: inputRing)
+    }
+}
+
+/// A frame sink and the name the summary and errors use for it ("mp4").
+public struct NamedFrameSink {
+    public let name: String
+    public let sink: FrameSink
+    public init(_ name: String, _ sink: FrameSink) { self.name = name; self.sink = sink }
+}
+
+/// Run options; `PipelineSettings(description)` takes them from a pipeline file, and the
+/// CLI overrides single fields from its flags.
+public struct PipelineSettings: Sendable, Hashable {
+    /// nil: `latest` for live sources, `lossless` otherwise.
+    public var policy: FramePolicy?
+    /// Run detection on every Nth frame only (by frame index); the others pass with `detected == false`.
+    public var detectEvery: Int
+    /// Frames in circulation; nil: enough to fill every ring once plus one per thread.
+    public var poolFrames: Int?
+    /// Capacity of the ring into the sink thread.
+    public var sinkRing: Int
+
+    public init(policy: FramePolicy? = nil, detectEvery: Int = 1, poolFrames: Int? = nil, sinkRing: Int = 8) {
+        self.policy = policy; self.detectEvery = detectEvery; self.poolFrames = poolFrames; self.sinkRing = sinkRing
+    }
+
+    func resolvedPolicy(for info: SourceInfo) -> FramePolicy { policy ?? (info.isLive ? .latest : .lossless) }
+}
+
+/// A pipeline that cannot be built as asked (before any thread starts).
+public struct PipelineSetupError: Error, CustomStringConvertible {
+    public let description: String
+}

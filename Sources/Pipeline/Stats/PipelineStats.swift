@@ -1,0 +1,79 @@
+import Foundation
+
+/// Time and frame counts of one thread of the run.
+public struct StageStats: Sendable, Hashable {
+    public let name: String
+    /// Frames that entered (source: frames read).
+    public let framesIn: Int
+    /// Frames the stage worked on (not void, not skipped; source: 0, see `framesIn`).
+    public let framesProcessed: Int
+    /// Time spent inside the stage's own code (read / process / write, and finish).
+    public let busySeconds: Double
+
+    /// Frames per second of busy time: the rate this stage could sustain alone.
+    public var framesPerBusySecond: Double {
+        let n = framesProcessed > 0 ? framesProcessed : framesIn
+        return busySeconds > 0 ? Double(n) / busySeconds : 0
+    }
+    public var millisecondsPerFrame: Double {
+        let n = framesProcessed > 0 ? framesProcessed : framesIn
+        return n > 0 ? busySeconds * 1000 / Double(n) : 0
+    }
+}
+
+/// Everything the run measured, for the end-of-run summary on stderr.
+public struct PipelineStats: Sendable, Hashable {
+    public let policy: FramePolicy
+    public let detectEvery: Int
+    public let poolFrames: Int
+    public let wallSeconds: Double
+    /// Frames the source delivered.
+    public let framesRead: Int
+    /// Frames dropped by the live policy (never under `lossless`).
+    public let framesDropped: Int
+    /// Frames written to the sinks (every frame that reached the sink and was not void).
+    public let framesWritten: Int
+    /// Frames read but not written because of a fault or an abort (void frames).
+    /// Always `framesRead == framesWritten + framesDropped + framesVoided`.
+    public let framesVoided: Int
+    /// Frames the detector ran on, and frames it let pass without detecting.
+    public let framesDetected: Int
+    public let detectionSkippedByInterval: Int
+    public let detectionSkippedAsStale: Int
+    /// Damaged packets the source skipped.
+    public let skippedPackets: Int
+    /// Capture-to-write latency (seconds); nil when nothing was written.
+    public let latencyP50: Double?
+    public let latencyP99: Double?
+    public let latencyMax: Double?
+    /// Source first, then each stage in chain order, then the sink.
+    public let stages: [StageStats]
+
+    public var framesPerSecond: Double { wallSeconds > 0 ? Double(framesWritten) / wallSeconds : 0 }
+
+    /// A few lines for stderr.
+    public var summary: String {
+        var lines: [String] = []
+        lines.append(String(format: "pipeline: %@ policy, %d frames in pool, detect every %d",
+                            policy.rawValue, poolFrames, detectEvery))
+        lines.append(String(format: "frames: %d read, %d written, %d dropped, %d void; %.1f fps over %.2f s",
+                            framesRead, framesWritten, framesDropped, framesVoided, framesPerSecond, wallSeconds))
+        if framesDetected + detectionSkippedByInterval + detectionSkippedAsStale > 0 {
+            lines.append("detection: \(framesDetected) frames detected, \(detectionSkippedByInterval) skipped by detect-every, "
+                         + "\(detectionSkippedAsStale) passed over for newer frames")
+        }
+        if skippedPackets > 0 { lines.append("source: \(skippedPackets) damaged packets skipped") }
+        if let p50 = latencyP50, let p99 = latencyP99, let mx = latencyMax {
+            lines.append(String(format: "latency capture->write: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                                p50 * 1000, p99 * 1000, mx * 1000))
+        }
+        for s in stages {
+            let share = wallSeconds > 0 ? 100 * s.busySeconds / wallSeconds : 0
+            let name = s.name.count < 10 ? s.name + String(repeating: " ", count: 10 - s.name.count) : s.name
+            lines.append("  " + name + String(format: " %6d frames  %8.2f ms/frame  %9.1f fps alone  busy %5.1f%%",
+                                              max(s.framesProcessed, s.framesIn), s.millisecondsPerFrame,
+                                              s.framesPerBusySecond, share))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

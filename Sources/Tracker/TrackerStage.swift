@@ -1,0 +1,32 @@
+import FacepipeCore
+
+/// The pipeline's tracking step: turns `frame.detections` into `frame.faces` with stable
+/// IDs and sends the face events to the event sink, if any.
+public final class TrackerStage: FrameStage {
+    public let name = "track"
+    public let tracker: ByteTrack
+    private let sink: EventSink?
+
+    public init(config: TrackerConfig = .standard, sink: EventSink?) {
+        tracker = ByteTrack(config: config)
+        self.sink = sink
+    }
+
+    public func process(_ frame: VideoFrame) throws {
+        tracker.update(frame)
+        try emitEvents()
+    }
+
+    /// Ends the tracks still alive (reason end_of_stream) and flushes the sink; finishing
+    /// the sink is left to its owner, which may share it.
+    public func finish(lastTime: Double, lastFrame: Int) throws {
+        tracker.finish(time: lastTime, frame: lastFrame)
+        try emitEvents()
+        try sink?.flush()
+    }
+
+    private func emitEvents() throws {
+        guard let sink else { return }
+        for event in tracker.events { try sink.emit(event) }
+    }
+}

@@ -1,0 +1,101 @@
+import Testing
+import FacepipeCore
+import TestSupport
+@testable import Pipeline
+
+@Suite struct PipelineDescriptionTests {
+    static func load(_ name: String) throws -> PipelineDescription {
+        try PipelineDescription.load(fromFile: TestPaths.repo("Pipelines/\(name).yaml").path)
+    }
+
+    @Test func webcamLiveIsLatestWithVideoAndEvents() throws {
+        let d = try Self.load("webcam-live")
+        #expect(d.name == "webcam-live")
+        #expect(d.policy == .latest)
+        #expect(d.settings == PipelineSettings(policy: .latest, detectEvery: 1, poolFrames: 10, sinkRing: 4))
+        #expect(d.stages.map(\.kind) == ["detect", "track", "overlay"])
+        #expect(d.stages.map(\.isDetector) == [true, false, false])
+        #expect(d.outputs.video && d.outputs.events)
+        #expect(d.defaults.input == "/dev/video0" && d.defaults.events == "-")
+    }
+
+    @Test func mp4AnnotateIsLosslessAndNeedsAnInput() throws {
+        let d = try Self.load("mp4-annotate")
+        #expect(d.settings.policy == .lossless)
+        #expect(d.defaults.input == nil)
+        #expect(d.defaults.output == "annotated.mp4")
+        #expect(d.stages.map(\.ring) == [4, 4, 4])
+    }
+
+    @Test func eventsStdoutHasNoVideoAndDetectsEveryOtherFrame() throws {
+        let d = try Self.load("events-stdout")
+        #expect(d.settings.policy == nil, "auto: the source decides")
+        #expect(d.detectEvery == 2)
+        #expect(!d.outputs.video && d.outputs.events)
+        #expect(d.defaults.events == "-")
+        #expect(d.stages.map(\.kind) == ["detect", "track"])
+    }
+
+    @Test func makeStagesBuildsTheChainAndMarksTheDetector() throws {
+        let d = try Self.load("webcam-live")
+        let stages = try d.makeStages { RecordingStage($0.kind) }
+        #expect(stages.map(\.stage.name) == ["detect", "track", "overlay"])
+        #expect(stages.map(\.isDetector) == [true, false, false])
+        #expect(stages.map(\.inputRing) == [4, 4, 2])
+        let known = ["detect", "track"]
+        do {
+            _ = try d.makeStages { entry in
+                guard known.contains(entry.kind) else { throw d.unknownStage(entry, known: known) }
+                return RecordingStage(entry.kind)
+            }
+            Issue.record("an unknown stage kind was accepted")
+        } catch {
+            #expect("\(error)".hasSuffix("webcam-live.yaml: stages[2].kind: unknown stage kind 'overlay' (known: detect, track)"))
+        }
+    }
+
+    static let valid = """
+        name: t
+        stages:
+          - kind: detect
+        outputs: {events: true}
+        """
+
+    @Test func minimalFileTakesDefaults() throws {
+        let d = try PipelineDescription.decode(Self.valid, file: "t.yaml")
+        #expect(d.policy == .auto && d.detectEvery == 1 && d.poolFrames == nil)
+        #expect(d.stages.first?.ring == 4 && d.outputs.ring == 8 && !d.outputs.video)
+        #expect(d.defaults.input == nil)
+    }
+
+    @Test(arguments: [
+        ("name: t\nstages: [{kind: detect}]\noutputs: {events: true}\npolicy: fast\n",
+         "t.yaml: policy: expected one of auto, lossless, latest, found 'fast'"),
+        ("name: t\nstages: [{kind: detect}]\noutputs: {events: true}\ndetect_evry: 2\n",
+         "t.yaml: detect_evry: unknown key 'detect_evry'"),
+        ("name: t\nstages: [{kind: detect}]\noutputs: {events: true}\ndetect_every: 0\n",
+         "t.yaml: detect_every: must be in 1...1000, found 0"),
+        ("name: t\nstages: [{kind: detect}, {kind: track, ring: 0}]\noutputs: {events: true}\n",
+         "t.yaml: stages[1].ring: must be in 1...1024, found 0"),
+        ("name: t\nstages: [{kind: detect}, {kind: detect}]\noutputs: {events: true}\n",
+         "t.yaml: stages: stage kind 'detect' appears twice"),
+        ("name: t\nstages: []\noutputs: {events: true}\n",
+         "t.yaml: stages: needs at least one stage"),
+        ("name: t\nstages: [{kind: Detect}]\noutputs: {events: true}\n",
+         "t.yaml: stages[0].kind: expected a lowercase name like 'detect', found 'Detect'"),
+        ("name: t\nstages: [{kind: detect}]\noutputs: {}\n",
+         "t.yaml: outputs: enable at least one of 'video' and 'events'"),
+        ("name: t\nstages: [{kind: detect}]\noutputs: {events: maybe}\n",
+         "t.yaml: outputs.events: expected true or false, found 'maybe'"),
+        ("name: t\nstages: [{kind: detect}]\n",
+         "t.yaml: missing required key 'outputs'"),
+    ])
+    func badFilesNameTheKey(text: String, message: String) {
+        do {
+            _ = try PipelineDescription.decode(text, file: "t.yaml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect("\(error)" == message)
+        }
+    }
+}

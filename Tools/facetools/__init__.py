@@ -1,0 +1,1 @@
+"""facepipe model tools: the SSH face detector, its training, evaluation and export."""

@@ -1,0 +1,83 @@
+import os
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from conftest import DATA, REPO
+from facetools import export, train
+from facetools.data import CropDataset, load_sets
+from facetools.model import SSH, count_macs, load_backbone
+
+EDGE = os.path.join(REPO, "Configs/backbones/edge.yaml")
+
+
+def test_edge_backbone_is_within_budget():
+    total = sum(m for _, m, _ in count_macs(load_backbone(EDGE), 400, 800))
+    assert 0.3e9 < total <= 1.0e9
+
+
+def test_eval_only_sets_are_refused():
+    with pytest.raises(ValueError, match="evaluation-only"):
+        load_sets(["eval/caltech_webfaces"], DATA)
+
+
+def test_crop_dataset_keeps_faces_consistent():
+    records = load_sets(["train/caltech_webfaces"], DATA)[:20]
+    ds = CropDataset(records, 160, seed=3)
+    for i in range(len(ds)):
+        img, boxes, ignore = ds[i]
+        assert img.shape == (3, 160, 160) and img.dtype == np.float32
+        assert np.all(boxes >= 0) and np.all(boxes <= 160)
+        assert np.all(boxes[:, 2] > boxes[:, 0]) and np.all(boxes[:, 3] > boxes[:, 1])
+        assert abs(img).max() <= 1.0
+
+
+def test_twenty_iteration_smoke_run_lowers_the_loss(tmp_path):
+    # A handful of real images, whole (no jitter), so the loss falls if learning works.
+    args = train.parse_args(["--sets", "train/caltech_webfaces", "--data-root", DATA, "--out", str(tmp_path),
+                             "--iters", "20", "--batch", "2", "--size", "160", "--lr", "0.01", "--warmup", "1",
+                             "--steps", "--workers", "0", "--threads", "1", "--limit-images", "4",
+                             "--no-augment", "--log-every", "10", "--ckpt-every", "10"])
+    result = train.train(args)
+    h = result["history"]
+    assert len(h) == 20
+    assert np.mean(h[-5:]) < 0.8 * np.mean(h[:5]), h
+    state = torch.load(result["checkpoint"], map_location="cpu", weights_only=False)
+    assert state["iter"] == 20
+    # Resume continues from the checkpoint rather than starting over.
+    args.iters = 22
+    args.resume = True
+    assert train.train(args)["iters"] == 22
+
+
+def test_export_reload_gives_identical_outputs(tmp_path):
+    torch.manual_seed(0)
+    cfg = load_backbone(EDGE)
+    trained = SSH(cfg)
+    # Non-trivial BatchNorm statistics so folding is really exercised.
+    trained.train()
+    with torch.no_grad():
+        for _ in range(3):
+            trained(torch.randn(2, 3, 64, 64))
+    trained.eval()
+    tensors = export.folded_tensors(trained)
+    export.write_model(str(tmp_path), "t", cfg, tensors)
+    model, desc = export.load_model(str(tmp_path))
+    loaded = load_file(os.path.join(tmp_path, "weights.safetensors"))
+    assert set(loaded) == set(tensors)
+    assert all(torch.equal(loaded[k], tensors[k]) for k in tensors)
+    x = torch.randn(1, 3, 96, 128)
+    with torch.no_grad():
+        a = export.deploy_model(cfg, tensors)(x)
+        b = model(x)
+        ref = trained(x)
+    for k in a:
+        assert torch.equal(a[k], b[k])
+        r = ref[k]
+        if k.endswith("_reg"):
+            r = r * torch.tensor([0.1, 0.1, 0.2, 0.2]).repeat(r.shape[1] // 4)[None, :, None, None]
+        assert torch.allclose(r, b[k], rtol=1e-4, atol=1e-5)
+    assert desc["format"] == "facepipe-ssh/1"
+    assert [m["anchor_sizes"] for m in desc["detector"]["modules"]] == [[16, 32], [64, 128], [256, 512]]
