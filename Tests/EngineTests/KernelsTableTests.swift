@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Engine
 
@@ -7,6 +8,8 @@ import Testing
         let table = try KernelTable.select(environment: [:])
         #expect(table.isa == KernelISA.available.last)
         #expect(KernelISA.available.first == .portable)
+        let environmentISA = ProcessInfo.processInfo.environment["FACEPIPE_ISA"]
+        if environmentISA == nil || environmentISA == "" { #expect(try KernelISA.selected() == table.isa) }
         #if arch(x86_64)
         #expect(!KernelISA.available.contains(.neon))
         #endif
@@ -30,6 +33,16 @@ import Testing
         #expect(throws: KernelSelectionError.unknown("sse9")) { try KernelTable.select(environment: ["FACEPIPE_ISA": "sse9"]) }
         #expect(KernelSelectionError.unknown("sse9").description.contains("portable|avx2|vnni|neon"))
         #expect(KernelSelectionError.unavailable(.neon, available: [.portable]).description.contains("neon"))
+    }
+
+    @Test func convBenchmarkSmoke() throws {
+        for isa in KernelISA.available {
+            let result = try KernelBenchmark.conv(isa: isa, size: 6, channels: 16, repeats: 1)
+            #expect(result.multiplyAccumulates == 36 * 16 * 16 * 9 && result.seconds > 0, "\(isa)")
+        }
+        #expect(throws: KernelSelectionError.self) {
+            try KernelBenchmark.conv(isa: KernelISA.available.contains(.neon) ? .vnni : .neon)
+        }
     }
 
     @Test func peakMicrobenchmarkSmoke() throws {

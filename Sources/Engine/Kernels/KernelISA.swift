@@ -22,6 +22,10 @@ public enum KernelISA: String, CaseIterable, Sendable, CustomStringConvertible {
         if features & UInt32(FP_CPU_NEONDOT) != 0 { list.append(.neon) }
         return list
     }
+
+    /// The ISA the engine uses in this process: FACEPIPE_ISA if set, else the best available.
+    /// Throws KernelSelectionError for a bad FACEPIPE_ISA (call it early to fail fast).
+    public static func selected() throws -> KernelISA { try KernelTable.current().isa }
 }
 
 /// FACEPIPE_ISA names an unknown ISA or one this machine cannot run.
