@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "OutputTests", dependencies: ["TestSupport", "Output", "FacepipeCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "FacepipeCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
+        .testTarget(name: "BenchTests", dependencies: ["TestSupport", "facepipe", "Engine"]),
     ],
     swiftLanguageModes: [.v6]
 )

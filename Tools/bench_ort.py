@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import logging
 import math
 import os
 import platform
@@ -159,6 +160,7 @@ def int8_model(fp32: str, scratch: str, mode: str, desc: dict, probe: tuple[int,
     quantised per run); where ORT's CPU provider lacks the kernel, static QDQ calibrated on
     training pictures."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    logging.getLogger().setLevel(logging.ERROR)  # its "consider pre-processing" advice is noise here
     if mode in ("dynamic", "auto"):
         for weight_type, label in ((QuantType.QInt8, "int8"), (QuantType.QUInt8, "uint8")):
             path = os.path.join(scratch, f"model.dynamic-{label}.onnx")
