@@ -56,6 +56,9 @@ struct EngineBenchCommand: ParsableCommand {
     @Flag(help: "Print a short Markdown summary (for the README's performance section).")
     var markdown = false
 
+    @Option(help: "Print a report saved by --json instead of measuring (e.g. as --markdown).")
+    var load: String?
+
     func validate() throws {
         _ = try parsedSizes()
         _ = try parsedThreads()
@@ -69,6 +72,10 @@ struct EngineBenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let load {
+            print(try render(try savedReport(load)))
+            return
+        }
         let modelDirectory = Resources.resolve(model)
         let settings = EngineBench.Settings(
             modelDirectory: modelDirectory, sizes: try parsedSizes(), threads: try parsedThreads(),
@@ -76,15 +83,25 @@ struct EngineBenchCommand: ParsableCommand {
             peer: noPeer ? nil : ORTPeer(python: pythonPath(), script: Resources.resolve("Tools/bench_ort.py"),
                                         modelDirectory: modelDirectory, int8Mode: ortInt8),
             progress: { note("bench: \($0)") })
-        let report = try EngineBench.run(settings)
+        print(try render(try EngineBench.run(settings)))
+    }
+
+    private func render(_ report: BenchReport) throws -> String {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else if markdown {
-            print(BenchMarkdown.render(report))
-        } else {
-            print(BenchText.render(report))
+            return String(decoding: try encoder.encode(report), as: UTF8.self)
+        }
+        return markdown ? BenchMarkdown.render(report) : BenchText.render(report)
+    }
+
+    private func savedReport(_ path: String) throws -> BenchReport {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw SavedReportError(path: path, problem: "cannot be read (\(error.localizedDescription))")
+        }
+        do { return try JSONDecoder().decode(BenchReport.self, from: data) } catch {
+            throw SavedReportError(path: path, problem: "is not a report written by 'facepipe bench engine --json' (\(error))")
         }
     }
 
@@ -127,4 +144,11 @@ enum BenchArguments {
         for n in counts where !unique.contains(n) { unique.append(n) }
         return unique
     }
+}
+
+/// `--load` names a file that is missing or is not a saved report.
+struct SavedReportError: Error, CustomStringConvertible {
+    var path: String
+    var problem: String
+    var description: String { "\(path) \(problem)" }
 }
