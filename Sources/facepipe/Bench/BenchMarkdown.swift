@@ -2,16 +2,18 @@
 /// the setup in one paragraph, ms/frame per size and thread count with facepipe/ORT ratios, and
 /// the per-layer conv efficiency at the largest size.
 enum BenchMarkdown {
+    static let heaviestLayers = 8
+
     static func render(_ r: BenchReport) -> String {
         var out: [String] = []
-        var setup = "Measured by `facepipe bench engine` on \(BenchText.machineLine(r.machine)). "
-        setup += "int8 multiply-add peak (\(r.peak.isa), register-only loop): \(BenchText.peakLine(r.peak)). "
-        setup += "\(r.warmup) warm-up + \(r.runs) timed runs per case; ms per frame, median (p90). "
-        setup += "Peer: ONNX Runtime, " + BenchText.peerLine(r.peer) + "."
+        out.append("Measured with `facepipe bench engine`: \(r.warmup) warm-up + \(r.runs) timed runs per case; ms per frame, median (p90).")
+        out.append("")
+        out.append("- Machine: \(BenchText.machineLine(r.machine))")
+        out.append("- int8 multiply-add peak (\(r.peak.isa), register-only loop): \(BenchText.peakLine(r.peak))")
+        out.append("- Peer: ONNX Runtime, " + BenchText.peerLine(r.peer))
         for (precision, why) in r.unavailable.sorted(by: { $0.key < $1.key }) {
-            setup += " facepipe \(precision): not available (\(why))."
+            out.append("- facepipe \(precision): not available (\(why))")
         }
-        out.append(setup)
         out.append("")
 
         let threads = r.threadCounts
@@ -33,14 +35,18 @@ enum BenchMarkdown {
         if let size = r.sizes.first, let t = threads.first {
             let runs = r.precisions(in: size).compactMap { size.run($0, threads: t) }
             if !runs.isEmpty {
+                let heaviest = size.layers.indices.filter { size.layers[$0].macs > 0 }
+                    .sorted { size.layers[$0].macs > size.layers[$1].macs }.prefix(heaviestLayers)
                 out.append("")
-                out.append("Conv layers at \(size.network), \(t) thread\(t == 1 ? "" : "s"): ms, GOPS and share of the int8 peak.")
+                out.append("The \(heaviest.count) heaviest conv layers at \(size.network), \(t) thread\(t == 1 ? "" : "s"), "
+                           + "and all layers together: ms, GOPS and share of the int8 peak.")
                 out.append("")
                 var header = ["layer", "output", "MMAC"]
                 for run in runs { header += ["\(run.precision) ms", "GOPS", "% peak"] }
                 out.append(row(header))
                 out.append(row(header.map { _ in "---" }))
-                for (i, layer) in size.layers.enumerated() where layer.macs > 0 {
+                for i in heaviest {
+                    let layer = size.layers[i]
                     var cells = [layer.name, layer.output, fmt(Double(layer.macs) / 1e6, 1)]
                     for run in runs {
                         let time = run.layers.indices.contains(i) ? run.layers[i] : nil
@@ -49,6 +55,12 @@ enum BenchMarkdown {
                     }
                     out.append(row(cells))
                 }
+                var total = ["all \(size.layers.count) layers", "", fmt(Double(size.totalMacs) / 1e6, 1)]
+                for run in runs {
+                    total += [fmt(run.layers.map(\.medianMs).reduce(0, +), 3), fmt(run.convGOPS, 1),
+                              run.convPeakFraction.map { fmt(100 * $0, 1) + "%" } ?? "-"]
+                }
+                out.append(row(total))
             }
         }
         return out.joined(separator: "\n")
