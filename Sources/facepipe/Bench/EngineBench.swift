@@ -48,7 +48,7 @@ enum EngineBench {
                     guard let (net, engine) = try makeNetwork(precision, model: model, size: network, threads: threads,
                                                               unavailable: &unavailable) else { continue }
                     settings.progress("facepipe \(precision) \(network) (from \(requested)), \(threads) thread(s)")
-                    let timing = NetworkTimer.time(net, warmup: settings.warmup, runs: settings.runs)
+                    let timing = NetworkTimer.time(net, input: network, warmup: settings.warmup, runs: settings.runs)
                     report.runs.append(summarise(timing, layers: net.benchLayers, precision: precision.rawValue,
                                                  engine: engine, threads: threads, peak: peak))
                 }

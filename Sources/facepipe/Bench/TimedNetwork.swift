@@ -1,3 +1,4 @@
+import Detector
 import Engine
 import FacepipeCore
 
@@ -7,9 +8,22 @@ protocol TimedNetwork: AnyObject {
     var benchLayers: [LayerFacts] { get }
     var recordsLayerTimes: Bool { get set }
     var layerNanoseconds: [UInt64] { get }
-    /// Fills the float input with deterministic values in -1...1 (a normalised picture's range).
-    func fillInput(seed: UInt64)
+    /// Writes a picture of exactly the planned input size into the network's input.
+    func setBenchInput(_ picture: RGBImage)
     func run()
+}
+
+extension TimedNetwork {
+    /// The same deterministic noise picture for every engine (content does not change the work).
+    func fillInput(seed: UInt64, width: Int, height: Int) {
+        let picture = RGBImage(width: width, height: height)
+        var random = BenchRandom(seed: seed)
+        for y in 0..<height {
+            let row = picture.pixels + y * picture.stride
+            for x in 0..<3 * width { row[x] = UInt8(truncatingIfNeeded: random.next() >> 56) }
+        }
+        setBenchInput(picture)
+    }
 }
 
 extension FP32Network: TimedNetwork {
@@ -17,10 +31,9 @@ extension FP32Network: TimedNetwork {
         layers.map { LayerFacts(name: $0.name, op: $0.op, output: $0.outputShape.description, macs: $0.macs) }
     }
 
-    func fillInput(seed: UInt64) {
-        var random = BenchRandom(seed: seed)
-        let input = self.input
-        for i in input.indices { input[i] = random.unitFloat() }
+    func setBenchInput(_ picture: RGBImage) {
+        InputNormalizer(rule: model.description.input)
+            .normalize(picture, into: input.baseAddress!, paddedWidth: inputShape.width, paddedHeight: inputShape.height)
     }
 }
 
@@ -35,8 +48,6 @@ struct BenchRandom {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    /// Uniform in -1...1.
-    mutating func unitFloat() -> Float { Float(Double(next() >> 11) / Double(1 << 53) * 2 - 1) }
 }
 
 /// Times one network: warm-up runs, then `runs` timed runs; total and per-layer medians.
@@ -47,8 +58,8 @@ enum NetworkTimer {
         var layerMs: [[Double]]
     }
 
-    static func time(_ network: TimedNetwork, warmup: Int, runs: Int) -> Timing {
-        network.fillInput(seed: 1)
+    static func time(_ network: TimedNetwork, input: BenchSize, warmup: Int, runs: Int) -> Timing {
+        network.fillInput(seed: 1, width: input.width, height: input.height)
         network.recordsLayerTimes = true
         for _ in 0..<warmup { network.run() }
         var totals: [Double] = []
