@@ -81,3 +81,28 @@ def test_export_reload_gives_identical_outputs(tmp_path):
         assert torch.allclose(r, b[k], rtol=1e-4, atol=1e-5)
     assert desc["format"] == "facepipe-ssh/1"
     assert [m["anchor_sizes"] for m in desc["detector"]["modules"]] == [[16, 32], [64, 128], [256, 512]]
+
+
+def test_packed_subset_stays_within_budget_and_trains(tmp_path):
+    import json
+    import subprocess
+    import sys
+    out = tmp_path / "packed"
+    subprocess.run([sys.executable, os.path.join(REPO, "Tools/pack_data.py"), "--data-root", DATA, "--out", str(out),
+                    "--sets", "train/caltech_webfaces", "pseudo/coco128", "--budget-mib", "0.5", "--long-side", "320"],
+                   check=True)
+    size = sum(f.stat().st_size for f in out.rglob("*.jpg"))
+    assert 0 < size <= 0.5 * 2**20
+    lines = [json.loads(x) for x in open(out / "train/caltech_webfaces/labels.jsonl")]
+    assert lines and all(max(o["width"], o["height"]) <= 320 for o in lines)
+    # Boxes were scaled with the pictures: they stay inside them.
+    for o in lines:
+        for x, y, w, h in o["boxes"]:
+            assert x >= -1 and y >= -1 and x + w <= o["width"] + 1 and y + h <= o["height"] + 1
+    with pytest.raises(subprocess.CalledProcessError):
+        subprocess.run([sys.executable, os.path.join(REPO, "Tools/pack_data.py"), "--data-root", DATA,
+                        "--out", str(tmp_path / "x"), "--sets", "eval/caltech_webfaces"], check=True, capture_output=True)
+    # The packed folder trains unchanged.
+    args = train.parse_args(["--sets", "train/caltech_webfaces", "--data-root", str(out), "--out", str(tmp_path / "run"),
+                             "--iters", "2", "--batch", "2", "--size", "128", "--workers", "0", "--threads", "1"])
+    assert train.train(args)["iters"] == 2
