@@ -21,7 +21,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Detection score threshold (default: the model's).")
     var score: Float?
 
-    func makeDetector() throws -> FaceDetector {
+    func makeDetector() throws -> FaceDetector { try makeDetector(engine: engine) }
+
+    func makeDetector(engine: EngineKind) throws -> FaceDetector {
         let folder = Resources.resolve(model)
         let file = try ModelFile.load(directory: folder)
         let backend: DetectorBackend
