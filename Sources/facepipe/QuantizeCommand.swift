@@ -36,7 +36,7 @@ struct QuantizeCommand: ParsableCommand {
     var method: CalibrationMethod = .percentile
 
     @Option(help: "Percentile kept on each tail for --method percentile.")
-    var percentile = 99.99
+    var percentile = 99.999
 
     @Option(help: "Threads for the networks.")
     var engineThreads = 2

@@ -37,8 +37,10 @@ import FacepipeCore
                                     "train/eden_mask_wearing/images/eden_00000003.jpg"]
     static let testPhoto = "train/caltech_webfaces/images/pic00241.jpg"
 
-    /// Quantised on three training photos, the int8 detector finds the faces fp32 finds on a
-    /// fourth, each within IoU 0.8 (one-to-one, best score first).
+    /// Quantised on three training photos, the int8 detector finds what fp32 finds on a fourth
+    /// photo and on a calibration photo: every fp32 detection scoring 0.7 or more has an int8
+    /// detection at IoU > 0.8 (one-to-one, best score first), and so do 90% of all of them
+    /// (those just above the score threshold may fall just below it in int8, and vice versa).
     @Test func detectionsMatchFP32() throws {
         let model = try ModelFile.load(directory: Self.modelFolder)
         let calibrator = Calibrator(model: model, method: .percentile, threads: 2)
@@ -53,14 +55,17 @@ import FacepipeCore
             try int8.detect(image, sourceWidth: w, sourceHeight: h, into: &b)
             #expect(!a.isEmpty, "fp32 finds faces in \(p)")
             var free = b
+            var matched = 0
             for d in a.sorted(by: { $0.score > $1.score }) {
                 let best = free.indices.max { free[$0].box.iou(d.box) < free[$1].box.iou(d.box) }
-                guard let best, free[best].box.iou(d.box) > 0.8 else {
-                    Issue.record("\(p): fp32 detection \(d) has no int8 match at IoU > 0.8 (int8: \(b))")
-                    continue
+                if let best, free[best].box.iou(d.box) > 0.8 {
+                    free.remove(at: best)
+                    matched += 1
+                } else if d.score >= 0.7 {
+                    Issue.record("\(p): fp32 detection \(d) has no int8 match at IoU > 0.8")
                 }
-                free.remove(at: best)
             }
+            #expect(Double(matched) >= 0.9 * Double(a.count), "\(p): \(matched) of \(a.count) fp32 detections matched")
             #expect(abs(a.count - b.count) <= max(1, a.count / 10), "\(p): fp32 \(a.count) vs int8 \(b.count) detections")
         }
     }

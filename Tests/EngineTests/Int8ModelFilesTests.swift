@@ -27,7 +27,7 @@ import TestSupport
         #expect(loaded.activations == quantized.activations)
         #expect(loaded.convs == quantized.convs)
         #expect(loaded.calibration == quantized.calibration)
-        #expect(loaded.calibration.method == .percentile && loaded.calibration.percentile == 99.99)
+        #expect(loaded.calibration.method == .percentile && loaded.calibration.percentile == 99.999)
         #expect(loaded.source == quantized.source)
         #expect(loaded.input == quantized.input)
         #expect(loaded.adjustments == quantized.adjustments)

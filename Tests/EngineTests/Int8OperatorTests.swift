@@ -17,15 +17,15 @@ import Foundation
         - {name: c20, op: conv, inputs: [c5], out_channels: 20, kernel: 3, stride: 2, pad: 1, relu: false}
         - {name: c33, op: conv, inputs: [c20], out_channels: 33, kernel: 1, stride: 1, pad: 0, relu: true}
         - {name: g, op: conv, inputs: [c20], out_channels: 10, kernel: 3, stride: 1, pad: 1, relu: true, groups: 5}
-        - {name: k5, op: conv, inputs: [c5], out_channels: 5, kernel: 5, stride: 2, pad: 2, relu: false}
+        - {name: k5, op: conv, inputs: [c5], out_channels: 20, kernel: 5, stride: 2, pad: 2, relu: false}
         - {name: p2, op: maxpool, inputs: [c5], kernel: 2, stride: 2, pad: 0}
         - {name: p3, op: maxpool, inputs: [c20], kernel: 3, stride: 2, pad: 1}
         - {name: up, op: upsample2x, inputs: [p3]}
         - {name: sum, op: add, inputs: [k5, c20], relu: false}
-        - {name: sumr, op: add, inputs: [p2, k5], relu: true}
+        - {name: sumr, op: add, inputs: [sum, k5], relu: true}
         - {name: head, op: conv, inputs: [sum], out_channels: 3, kernel: 3, stride: 1, pad: 1, relu: false}
         - {name: cat, op: concat, inputs: [head, sumr, c33], relu: true}
-        - {name: cat2, op: concat, inputs: [sum, up], relu: false}
+        - {name: cat2, op: concat, inputs: [sum, g], relu: false}
         """
 
     @Test(arguments: [(13, 7, Float(128)), (9, 11, Float(127.5)), (16, 6, Float(100))])
@@ -33,7 +33,7 @@ import Foundation
         let model = try Int8TestModels.make(Self.everyOp, mean: size.mean, std: size.mean == 100 ? 64 : 128)
         let images = (0..<3).map { Int8TestModels.randomImage(width: size.width, height: size.height, seed: UInt64($0)) }
         let quantized = try Int8TestModels.quantize(model, images: images)
-        #expect(quantized.input.isDirect == (size.mean == 128))
+        #expect(quantized.input.isDirect == (size.mean != 127.5), "an integer mean shared by all channels is copied as is")
         let net = try Int8Network(model: model, quantized: quantized, inputWidth: size.width, inputHeight: size.height,
                                   threads: 2)
         for image in images + [Int8TestModels.randomImage(width: size.width, height: size.height, seed: 99)] {

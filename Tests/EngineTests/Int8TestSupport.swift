@@ -26,8 +26,11 @@ enum Int8TestModels {
             writer.add("\(layer.name).weight", random.floats(p.weightShape.reduce(1, *)).map { $0 * scale }, shape: p.weightShape)
             writer.add("\(layer.name).bias", random.floats(p.outChannels).map { $0 * 0.1 }, shape: [p.outChannels])
         }
-        let tensors = try SafeTensors(bytes: try writer.serialized(), path: "unit.safetensors")
-        return try ModelFile(description: description, tensors: tensors, yamlPath: "unit.yaml")
+        // On disk, like a real model folder: the quantiser fingerprints the weights file.
+        let folder = try TestPaths.scratch("int8-model")
+        try writer.write(to: folder.appendingPathComponent("weights.safetensors").path)
+        try (header + layers).write(to: folder.appendingPathComponent("model.yaml"), atomically: true, encoding: .utf8)
+        return try ModelFile.load(directory: folder.path)
     }
 
     /// A picture of random bytes.

@@ -6,13 +6,13 @@ import FacepipeCore
 public final class Calibrator {
     public let model: ModelFile
     public let method: CalibrationMethod
-    /// The kept share of each tail for `percentile` (99.99 clips 0.01% of the values on each side).
+    /// The kept share of each tail for `percentile` (99.999 clips 0.001% of the values on each side).
     public let percentile: Double
     public private(set) var imageCount = 0
     private let runner: FP32Runner
     private var histograms: [ActivationHistogram]
 
-    public init(model: ModelFile, method: CalibrationMethod, percentile: Double = 99.99, threads: Int = 1) {
+    public init(model: ModelFile, method: CalibrationMethod, percentile: Double = 99.999, threads: Int = 1) {
         self.model = model
         self.method = method
         self.percentile = percentile

@@ -7,6 +7,7 @@ import Foundation
 public final class Int8Comparison {
     public struct LayerError: Sendable, CustomStringConvertible {
         public var name: String
+        /// "conv+relu" for a conv written on its ReLU concat's grid (compared with relu(fp32)).
         public var op: String
         /// Signal-to-quantisation-noise ratio, 10 log10(sum fp32^2 / sum (int8 - fp32)^2).
         public var sqnr: Double
@@ -33,6 +34,8 @@ public final class Int8Comparison {
     private var signal: [Double]
     private var noise: [Double]
     private var maxError: [Double]
+    /// Convs stored on the grid of a ReLU concat: they hold relu(x), so that is what they are compared with.
+    private let foldedReLU: Set<String>
 
     public init(model: ModelFile, quantized: Int8Model, threads: Int = 1) {
         self.model = model
@@ -42,6 +45,10 @@ public final class Int8Comparison {
         signal = Array(repeating: 0, count: model.layers.count)
         noise = signal
         maxError = signal
+        foldedReLU = Set(Int8Quantizer.concatSharing(model).filter { conv, concat in
+            guard case .concat(true) = model.layer(named: concat)?.operation else { return false }
+            return quantized.activations[conv] == quantized.activations[concat]
+        }.keys)
     }
 
     public func add(_ image: RGBImage) throws {
@@ -58,9 +65,10 @@ public final class Int8Comparison {
         for (i, layer) in model.layers.enumerated() {
             let fp = try reference.output(named: layer.name).data
             let q = try net.dequantized(named: layer.name)
+            let relu = foldedReLU.contains(layer.name)
             var s = 0.0, n = 0.0, m = 0.0
             for j in 0..<q.count {
-                let r = Double(fp[j]), d = Double(q[j]) - r
+                let r = relu ? max(Double(fp[j]), 0) : Double(fp[j]), d = Double(q[j]) - r
                 s += r * r; n += d * d; m = max(m, abs(d))
             }
             signal[i] += s; noise[i] += n; maxError[i] = max(maxError[i], m)
@@ -71,7 +79,7 @@ public final class Int8Comparison {
     public var layers: [LayerError] {
         model.layers.enumerated().map { i, layer in
             let s = signal[i], n = noise[i]
-            return LayerError(name: layer.name, op: layer.operation.opName,
+            return LayerError(name: layer.name, op: foldedReLU.contains(layer.name) ? "conv+relu" : layer.operation.opName,
                               sqnr: n == 0 ? .infinity : 10 * log10(max(s, 1e-30) / n),
                               relativeL2: s == 0 ? (n == 0 ? 0 : .infinity) : (n / s).squareRoot(),
                               maxAbsError: maxError[i], scale: quantized.activations[layer.name]!.scale)

@@ -31,7 +31,7 @@ public struct QuantizedConv: Sendable, Equatable {
 public enum CalibrationMethod: String, Sendable, CaseIterable, Decodable {
     /// The full observed range of each tensor.
     case minmax
-    /// Each tail of the distribution clipped at a percentile (default 99.99), from a histogram.
+    /// Each tail of the distribution clipped at a percentile (default 99.999), from a histogram.
     case percentile
 }
 
