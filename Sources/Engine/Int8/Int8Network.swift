@@ -26,7 +26,8 @@ public final class Int8Network: @unchecked Sendable {
     private let pool: WorkerPool
     private let tensors: [String: Int8Tensor]
     private let operators: [Int8Operator]
-    private let dequantizers: [String: DequantizeInt8]
+    /// One per `floatOutputs` entry, same order.
+    private let dequantizers: [DequantizeInt8]
     private let inputTensor: Int8Tensor
 
     public convenience init(model: ModelFile, quantized: Int8Model, inputWidth: Int, inputHeight: Int,
@@ -105,13 +106,13 @@ public final class Int8Network: @unchecked Sendable {
                 } catch let e as ModelError { throw e } catch { throw layerError(error) }
             }
         }
-        var dequantizers: [String: DequantizeInt8] = [:]
+        var dequantizers: [DequantizeInt8] = []
         for name in floatOutputs {
             guard let t = tensors[name], let q = quantized.activation(name) else {
                 throw ModelError(.unknownTensor, file: model.yamlPath, subject: "tensor '\(name)'",
                                  problem: "no such tensor (the outputs are the layers' names and '\(ModelFile.inputName)')")
             }
-            dequantizers[name] = DequantizeInt8(input: t, quantization: q)
+            dequantizers.append(DequantizeInt8(input: t, quantization: q))
         }
         self.floatOutputs = floatOutputs
         self.tensors = tensors
@@ -157,16 +158,16 @@ public final class Int8Network: @unchecked Sendable {
     /// Runs every layer in order, then dequantises the float outputs.
     public func run() {
         for op in operators { op.run(pool: pool) }
-        for name in floatOutputs { dequantizers[name]!.run() }
+        for d in dequantizers { d.run() }
     }
 
     /// A float output of the last run, CHW (`floatOutputs` only). Fixed address for the network's life.
     public func floatOutput(named name: String) throws -> TensorView {
-        guard let d = dequantizers[name], let shape = plan.shape(of: name) else {
+        guard let i = floatOutputs.firstIndex(of: name), let shape = plan.shape(of: name) else {
             throw ModelError(.unknownTensor, file: model.yamlPath, subject: "tensor '\(name)'",
                              problem: "is not one of this network's float outputs (\(floatOutputs.joined(separator: ", ")))")
         }
-        return TensorView(name: name, shape: shape, data: UnsafeBufferPointer(start: d.output, count: shape.count))
+        return TensorView(name: name, shape: shape, data: UnsafeBufferPointer(start: dequantizers[i].output, count: shape.count))
     }
 
     /// Any tensor of the last run as real values, NCHW order (allocates: for reports and tests).
