@@ -22,11 +22,12 @@ struct ActivationHistogram: Sendable {
         return min(max(b, 0), binCount - 1)
     }
 
-    /// The largest magnitude a bin holds.
-    static func upperEdge(_ bin: Int) -> Double {
+    /// The magnitudes a bin holds: [lower, upper).
+    static func edges(_ bin: Int) -> (lower: Double, upper: Double) {
         let exponent = bin / binsPerOctave + lowestExponent
-        let step = Double(bin % binsPerOctave + 1) / Double(binsPerOctave)
-        return Double(sign: .plus, exponent: exponent, significand: 1 + step)
+        let step = 1 / Double(binsPerOctave), j = Double(bin % binsPerOctave)
+        return (Double(sign: .plus, exponent: exponent, significand: 1 + j * step),
+                Double(sign: .plus, exponent: exponent, significand: 1 + (j + 1) * step))
     }
 
     mutating func add(_ values: UnsafeBufferPointer<Float>) {
@@ -49,10 +50,16 @@ struct ActivationHistogram: Sendable {
         guard count > 0 else { return (0, 0) }
         guard let percentile else { return (Double(minimum), Double(maximum)) }
         let allowed = Double(count) * (100 - percentile) / 100
+        // Walks down from the largest magnitudes until more than `allowed` values lie beyond;
+        // inside the bin where that happens, values are taken as evenly spread.
         func tail(_ bins: [Int]) -> Double {
             var beyond = 0
             for b in stride(from: Self.binCount - 1, through: 0, by: -1) where bins[b] > 0 {
-                if Double(beyond + bins[b]) > allowed { return Self.upperEdge(b) }
+                if Double(beyond + bins[b]) > allowed {
+                    let e = Self.edges(b)
+                    let kept = 1 - (allowed - Double(beyond)) / Double(bins[b])
+                    return e.lower + (e.upper - e.lower) * kept
+                }
                 beyond += bins[b]
             }
             return 0
