@@ -32,8 +32,10 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .short, help: "Number of calibration pictures, spread evenly over all given.")
     var n = 200
 
-    @Option(help: "Activation range per tensor: minmax (full range) or percentile (tails clipped).")
-    var method: CalibrationMethod = .percentile
+    @Option(help: "Activation range per tensor: minmax (full observed range) or percentile (tails clipped). "
+                + "minmax is the default: the rare large activations carry the face evidence, and clipping them "
+                + "cost detections on training pictures.")
+    var method: CalibrationMethod = .minmax
 
     @Option(help: "Percentile kept on each tail for --method percentile.")
     var percentile = 99.999

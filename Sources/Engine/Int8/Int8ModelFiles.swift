@@ -68,6 +68,9 @@ extension Int8Model {
             ModelError(.badGraph, file: yamlPath, subject: key, problem: problem)
         }
         guard d.format == format else { throw bad("format", "is '\(d.format)', this engine reads '\(format)'") }
+        guard d.model == model.description.name else {
+            throw Int8ModelError.stale(yamlPath: yamlPath, why: "it was made for model '\(d.model)', model.yaml names '\(model.description.name)'")
+        }
         guard d.fp32Weights.file == model.description.weights else {
             throw Int8ModelError.stale(yamlPath: yamlPath, why: "it was calibrated from '\(d.fp32Weights.file)', the model now uses '\(model.description.weights)'")
         }
