@@ -32,9 +32,9 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .short, help: "Number of calibration pictures, spread evenly over all given.")
     var n = 200
 
-    @Option(help: "Activation range per tensor: minmax (full observed range) or percentile (tails clipped). "
-                + "minmax is the default: the rare large activations carry the face evidence, and clipping them "
-                + "cost detections on training pictures.")
+    // minmax by default: the rare large activations carry the face evidence; clipping them
+    // cost detections on training pictures (see the report in README).
+    @Option(help: "Activation range per tensor: minmax (full observed range) or percentile (tails clipped).")
     var method: CalibrationMethod = .minmax
 
     @Option(help: "Percentile kept on each tail for --method percentile.")
