@@ -60,6 +60,22 @@ import TestSupport
         #expect(layers.allSatisfy { $0.sqnr.isFinite && $0.relativeL2 < 0.2 }, "\(layers)")
     }
 
+    @Test func reportsLayersAndTimes() throws {
+        let model = try ModelFile.load(directory: TestModels.tinyDirectory)
+        let image = Int8TestModels.randomImage(width: 64, height: 32, seed: 8)
+        let net = try Int8Network(model: model, quantized: try Int8TestModels.quantize(model, images: [image]),
+                                  inputWidth: 64, inputHeight: 32)
+        let fp32 = try FP32Network(model: model, inputWidth: 64, inputHeight: 32)
+        #expect(net.layers == fp32.layers)
+        net.setInput(image)
+        net.run()
+        #expect(net.layerNanoseconds.allSatisfy { $0 == 0 }, "timing is off by default")
+        net.recordsLayerTimes = true
+        net.run()
+        #expect(net.layerNanoseconds.count == model.layers.count && net.layerNanoseconds.reduce(0, +) > 0)
+        #expect(throws: ModelError.self) { _ = try net.floatOutput(named: "m1_cls") }  // not asked for at planning
+    }
+
     @Test func histogramPercentileClipsOnlyTheTails() {
         var h = ActivationHistogram()
         // 100,000 values spread over -1...3 and two outliers.
