@@ -51,6 +51,7 @@ struct QuantizeCommand: ParsableCommand {
         guard n >= 1 else { throw ValidationError("-n must be at least 1") }
         guard percentile > 90, percentile < 100 else { throw ValidationError("--percentile must be in (90, 100)") }
         guard engineThreads >= 1 else { throw ValidationError("--engine-threads must be at least 1") }
+        guard compare >= 0 else { throw ValidationError("--compare must be 0 or more") }
     }
 
     mutating func run() throws {
@@ -93,6 +94,7 @@ struct QuantizeCommand: ParsableCommand {
 
         // Read back what was written, so the report is about the files, not the memory.
         let loaded = try Int8Model.load(directory: folder, model: file)
+        guard !kept.isEmpty else { return }
         let comparison = Int8Comparison(model: file, quantized: loaded, threads: engineThreads)
         for k in kept { try comparison.add(k.image) }
         print("per-layer error of int8 vs fp32 on \(comparison.imageCount) calibration pictures (ISA \(try KernelISA.selected())):")
