@@ -77,13 +77,14 @@ import Foundation
         }
     }
 
+    /// Large enough that every operator splits its work (add and concat only split past 64 KiB).
     @Test func threadCountsGiveIdenticalBytes() throws {
         let model = try Int8TestModels.make(Self.everyOp)
-        let image = Int8TestModels.randomImage(width: 37, height: 29, seed: 5)
+        let image = Int8TestModels.randomImage(width: 203, height: 181, seed: 5)
         let quantized = try Int8TestModels.quantize(model, images: [image])
         var outputs: [[UInt8]] = []
         for threads in [1, 3] {
-            let net = try Int8Network(model: model, quantized: quantized, inputWidth: 37, inputHeight: 29, threads: threads)
+            let net = try Int8Network(model: model, quantized: quantized, inputWidth: 203, inputHeight: 181, threads: threads)
             net.setInput(image)
             net.run()
             outputs.append(try model.layers.flatMap { try net.quantizedValues(named: $0.name) })
