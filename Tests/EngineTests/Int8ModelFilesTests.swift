@@ -52,6 +52,16 @@ import TestSupport
         #expect(text.contains("model changed since calibration") && text.contains("weights.safetensors"), "\(text)")
     }
 
+    @Test func changedInt8ValuesAreDetected() throws {
+        let (folder, model, _) = try Self.calibratedCopy("int8-values")
+        let path = folder + "/int8.safetensors"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count - 3] ^= 0x01  // a weight scale's low bits: shapes and dtypes still fine
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let text = Self.message { _ = try Int8Model.load(directory: folder, model: model) }
+        #expect(text.contains("int8.safetensors") && text.contains("int8.yaml was written with"), "\(text)")
+    }
+
     @Test func damagedInt8TensorsAreNamed() throws {
         let (folder, model, quantized) = try Self.calibratedCopy("int8-tensors")
         let path = folder + "/int8.safetensors"

@@ -3,6 +3,7 @@ import FacepipeCore
 
 /// int8.yaml + int8.safetensors in the model folder (the format is written out in `yamlText`).
 /// Loading checks everything against the fp32 model: same weights file (size and hash),
+/// int8.safetensors as int8.yaml recorded it (size and hash),
 /// one grid per layer and one set of int8 tensors per conv with the graph's shapes, nothing
 /// left over; the first problem is named with its file and key.
 extension Int8Model {
@@ -20,17 +21,19 @@ extension Int8Model {
             writer.add("\(layer.name).bias", c.bias, shape: [p.outChannels])
             writer.add("\(layer.name).weight_scale", c.weightScales, shape: [p.outChannels])
         }
-        try writer.write(to: (directory as NSString).appendingPathComponent(Self.weightsName))
-        try yamlText(model: model).write(toFile: (directory as NSString).appendingPathComponent(Self.yamlName),
+        let weightsPath = (directory as NSString).appendingPathComponent(Self.weightsName)
+        try writer.write(to: weightsPath)
+        let written = try WeightsFingerprint.of(path: weightsPath, name: Self.weightsName)
+        try yamlText(model: model, weights: written).write(toFile: (directory as NSString).appendingPathComponent(Self.yamlName),
                                          atomically: true, encoding: .utf8)
     }
 
-    func yamlText(model: ModelFile) -> String {
+    func yamlText(model: ModelFile, weights: WeightsFingerprint) -> String {
         var lines = [
             "# int8 quantisation of \(model.description.name), written by `facepipe quantize`",
             "format: \(Self.format)",
             "model: \(model.description.name)",
-            "weights: \(Self.weightsName)",
+            "weights: {file: \(weights.file), bytes: \(weights.bytes), fnv1a64: '\(weights.fnv1a64)'}",
             "fp32_weights: {file: \(source.file), bytes: \(source.bytes), fnv1a64: '\(source.fnv1a64)'}",
             "calibration:",
             "  method: \(calibration.method.rawValue)",
@@ -108,7 +111,7 @@ extension Int8Model {
             }
         }
 
-        let weightsPath = (directory as NSString).appendingPathComponent(d.weights)
+        let weightsPath = (directory as NSString).appendingPathComponent(d.weights.file)
         let tensors = try SafeTensors.load(path: weightsPath)
         var convs: [String: QuantizedConv] = [:]
         var expected: Set<String> = []
@@ -139,6 +142,14 @@ extension Int8Model {
         if let extra = tensors.names.first(where: { !expected.contains($0) }) {
             throw ModelError(.extraTensor, file: weightsPath, subject: "tensor '\(extra)'",
                              problem: "is not used by any conv layer of \(model.yamlPath) (model changed since calibration?)")
+        }
+        // Last, so a damaged tensor is named above; this catches what shapes cannot (changed values,
+        // the two files from different runs).
+        let stored = try WeightsFingerprint.of(path: weightsPath, name: d.weights.file)
+        let recorded = WeightsFingerprint(file: d.weights.file, bytes: d.weights.bytes, fnv1a64: d.weights.fnv1a64)
+        guard stored == recorded else {
+            throw ModelError(.badTensor, file: weightsPath,
+                             problem: "is \(stored), \(yamlName) was written with \(recorded): run `facepipe quantize` again")
         }
         let calibration = CalibrationInfo(method: d.calibration.method, percentile: d.calibration.percentile,
                                           images: d.calibration.images, sourcesHash: d.calibration.sourcesFnv1a64,
@@ -194,7 +205,7 @@ struct Int8Description: Decodable {
 
     var format: String
     var model: String
-    var weights: String
+    var weights: Fingerprint
     var fp32Weights: Fingerprint
     var calibration: Calibration
     var input: Input
