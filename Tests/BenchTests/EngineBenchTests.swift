@@ -20,6 +20,19 @@ import TestSupport
 
     @Test func tinyRunReportsEveryLayerWithThePlansWork() throws {
         let folder = try Self.randomModel()
+        // Before calibration int8 is reported missing, with the way to make it; fp32 still runs.
+        let fp32Only = try EngineBench.run(EngineBench.Settings(
+            modelDirectory: folder, sizes: [BenchSize(height: 64, width: 96)], threads: [1], warmup: 0, runs: 1,
+            peakSeconds: 0.005, peer: nil))
+        #expect(fp32Only.unavailable["int8"]?.contains("facepipe quantize") == true, "\(fp32Only.unavailable)")
+        #expect(fp32Only.sizes.first?.runs.map(\.precision) == ["fp32"])
+        #expect(fp32Only.peer.status == "skipped")
+        #expect(BenchText.render(fp32Only).contains("facepipe int8: not available"))
+
+        var quantize = try QuantizeCommand.parse(["--model", folder, "--calib", TestPaths.data("train/caltech_webfaces").path,
+                                                  "-n", "2", "--compare", "0", "--engine-threads", "1"])
+        try quantize.run()
+
         let settings = EngineBench.Settings(
             modelDirectory: folder, sizes: [BenchSize(height: 64, width: 96)], threads: [1], warmup: 0, runs: 1,
             peakSeconds: 0.005,
@@ -41,9 +54,9 @@ import TestSupport
         #expect(size.layers.map(\.macs) == plan.macs)
         #expect(size.totalMacs == plan.totalMacs)
 
-        // fp32 always runs; int8 runs or is named as unavailable, never silently missing.
         let fp32 = try #require(size.run("fp32", threads: 1))
-        #expect((size.run("int8", threads: 1) != nil) != (report.unavailable["int8"] != nil))
+        #expect(size.run("int8", threads: 1) != nil, "\(report.unavailable)")
+        #expect(report.unavailable.isEmpty)
         for run in size.runs {
             #expect(run.layers.map(\.name) == model.layers.map(\.name))
             #expect(run.layers.allSatisfy { $0.medianMs > 0 })
@@ -60,11 +73,13 @@ import TestSupport
             #expect(peer.medianMs > 0)
         }
         #expect(size.ratio("fp32", threads: 1).map { $0 > 0 } == true)
+        #expect(size.ratio("int8", threads: 1).map { $0 > 0 } == true)
 
         // Every printer shows every layer and the comparison; JSON reads back.
         let text = BenchText.render(report)
         for layer in model.layers { #expect(text.contains(layer.name)) }
-        #expect(text.contains("facepipe/ORT fp32"))
+        #expect(text.contains("facepipe/ORT fp32") && text.contains("facepipe/ORT int8"))
+        #expect(text.contains("per layer, facepipe int8"))
         let markdown = BenchMarkdown.render(report)
         #expect(markdown.contains("| 64x96 (64x96) |"))
         #expect(markdown.contains("fp32 facepipe/ORT"))

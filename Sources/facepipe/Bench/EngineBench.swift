@@ -32,6 +32,11 @@ enum EngineBench {
         let peak = try PeakMeter.measure(isa: isa, threads: settings.threads, seconds: settings.peakSeconds)
 
         var unavailable: [String: String] = [:]
+        // int8 needs the model's calibration (int8.yaml from `facepipe quantize`); without it fp32 still runs.
+        var int8: Int8Model?
+        do { int8 = try Int8Model.load(directory: settings.modelDirectory, model: model) } catch {
+            unavailable["int8"] = "\(error)"
+        }
         var sizes: [SizeReport] = []
         for requested in settings.sizes {
             let padded = normalizer.paddedSize(width: requested.width, height: requested.height)
@@ -45,8 +50,8 @@ enum EngineBench {
                                     runs: [], peer: [])
             for threads in settings.threads {
                 for precision in Precision.allCases {
-                    guard let (net, engine) = try makeNetwork(precision, model: model, size: network, threads: threads,
-                                                              unavailable: &unavailable) else { continue }
+                    guard let (net, engine) = try makeNetwork(precision, model: model, int8: int8, size: network,
+                                                              threads: threads) else { continue }
                     settings.progress("facepipe \(precision) \(network) (from \(requested)), \(threads) thread(s)")
                     let timing = NetworkTimer.time(net, input: network, warmup: settings.warmup, runs: settings.runs)
                     report.runs.append(summarise(timing, layers: net.benchLayers, precision: precision.rawValue,
@@ -73,16 +78,20 @@ enum EngineBench {
                            sizes: sizes, peer: peerReport)
     }
 
-    /// The network for one precision, or nil (with the reason noted) where it cannot be built.
-    private static func makeNetwork(_ precision: Precision, model: ModelFile, size: BenchSize, threads: Int,
-                                    unavailable: inout [String: String]) throws -> (TimedNetwork, String)? {
+    /// The network for one precision, or nil where it cannot be built (the reason is in `unavailable`).
+    private static func makeNetwork(_ precision: Precision, model: ModelFile, int8: Int8Model?, size: BenchSize,
+                                    threads: Int) throws -> (TimedNetwork, String)? {
         switch precision {
         case .fp32:
             return (try FP32Network(model: model, inputWidth: size.width, inputHeight: size.height, threads: threads),
                     "fp32 (OpenBLAS sgemm)")
         case .int8:
-            unavailable["int8"] = "the int8 network is not built into this version yet"
-            return nil
+            guard let int8 else { return nil }
+            // The heads are dequantised to float in every run, as the detector needs them.
+            let heads = model.description.detector?.modules.flatMap { [$0.cls, $0.reg] } ?? []
+            let net = try Int8Network(model: model, quantized: int8, inputWidth: size.width, inputHeight: size.height,
+                                      threads: threads, floatOutputs: heads)
+            return (net, "int8 (\(net.isa) kernels)")
         }
     }
 

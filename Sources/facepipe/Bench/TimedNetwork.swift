@@ -37,6 +37,14 @@ extension FP32Network: TimedNetwork {
     }
 }
 
+extension Int8Network: TimedNetwork {
+    var benchLayers: [LayerFacts] {
+        layers.map { LayerFacts(name: $0.name, op: $0.op, output: $0.outputShape.description, macs: $0.macs) }
+    }
+
+    func setBenchInput(_ picture: RGBImage) { setInput(picture) }
+}
+
 /// SplitMix64: the same input on every run and machine.
 struct BenchRandom {
     var state: UInt64
