@@ -55,7 +55,7 @@ enum BenchMarkdown {
                     }
                     out.append(row(cells))
                 }
-                var total = ["all \(size.layers.count) layers", "", fmt(Double(size.totalMacs) / 1e6, 1)]
+                var total = ["all \(size.layers.count) layers (conv GOPS)", "", fmt(Double(size.totalMacs) / 1e6, 1)]
                 for run in runs {
                     total += [fmt(run.layers.map(\.medianMs).reduce(0, +), 3), fmt(run.convGOPS, 1),
                               run.convPeakFraction.map { fmt(100 * $0, 1) + "%" } ?? "-"]

@@ -83,7 +83,7 @@ enum BenchText {
             }
             rows.append(row)
         }
-        var total = ["all layers", "", "", fmt(Double(size.totalMacs) / 1e6, 2)]
+        var total = ["all layers (conv GOPS)", "", "", fmt(Double(size.totalMacs) / 1e6, 2)]
         for run in runs {
             total += [fmt(run.layers.map(\.medianMs).reduce(0, +), 3), fmt(run.convGOPS, 1),
                       run.convPeakFraction.map { fmt(100 * $0, 1) + "%" } ?? ""]
