@@ -9,3 +9,7 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 bash Tests/FakeCamera/install.sh   # the fake V4L2 camera the capture tests use (needs root)
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2
+# The allocation-counting suites hook the Swift runtime process-wide: each runs alone.
+for suite in TrackerTests.SteadyStateTests OverlayTests.OverlaySteadyStateTests; do
+    FACEPIPE_ALLOCATION_TESTS=1 swift test --skip-build --filter "$suite"
+done

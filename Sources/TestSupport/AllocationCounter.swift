@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 
@@ -31,3 +32,8 @@ nonisolated(unsafe) private var countedThread = pthread_t()
 nonisolated(unsafe) private var originalAllocObject: (@convention(c) (UnsafeRawPointer?, Int, Int) -> UnsafeMutableRawPointer?)?
 nonisolated(unsafe) private var allocationCount = 0
 #endif
+
+/// The allocation-counting tests switch the Swift runtime's allocation hooks on for the whole
+/// process, which is unsafe while other tests run on other threads; they run only when this is
+/// set, each suite alone in its own process (Tools/test.sh does that after the main run).
+public let allocationTestsEnabled = ProcessInfo.processInfo.environment["FACEPIPE_ALLOCATION_TESTS"] == "1"

@@ -4,7 +4,8 @@ import Testing
 import FacepipeCore
 @testable import Overlay
 
-@Suite struct OverlaySteadyStateTests {
+@Suite(.enabled(if: allocationTestsEnabled, "run alone by Tools/test.sh (FACEPIPE_ALLOCATION_TESTS=1)"))
+struct OverlaySteadyStateTests {
     @Test func drawingAllocatesNothingAfterWarmUp() throws {
         let frame = patternedFrame(width: 320, height: 180)
         frame.faces = [

@@ -4,7 +4,8 @@ import Testing
 import FacepipeCore
 @testable import Tracker
 
-@Suite struct SteadyStateTests {
+@Suite(.enabled(if: allocationTestsEnabled, "run alone by Tools/test.sh (FACEPIPE_ALLOCATION_TESTS=1)"))
+struct SteadyStateTests {
     @Test func updateAllocatesNothingAfterWarmUp() throws {
         let tracker = ByteTrack()
         var faces: [TrackedFace] = []
