@@ -65,6 +65,8 @@ let package = Package(
         .testTarget(name: "OutputTests", dependencies: ["TestSupport", "Output", "FacepipeCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "FacepipeCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
+        // The CLI's own logic (eval-track end to end on a rendered video).
+        .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "FacepipeCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
