@@ -11,7 +11,7 @@ import Tracker
 /// shipped model, tracker) runs on it, and the scores must be well-formed and add up.
 @Suite struct EvalTrackTests {
     static let photoLabels = "train/eden_mask_wearing/labels.jsonl"
-    static let photo = "images/eden_00000054.jpg"
+    static let photo = "images/eden_00000220.jpg"
 
     /// FACEPIPE_PYTHON, else the repository's .venv (Tools/test.sh makes it), else python3.
     static var python: String {
