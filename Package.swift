@@ -64,6 +64,8 @@ let package = Package(
         .testTarget(name: "OverlayTests", dependencies: ["TestSupport", "Overlay", "FacepipeCore"]),
         .testTarget(name: "OutputTests", dependencies: ["TestSupport", "Output", "FacepipeCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "FacepipeCore"]),
+        // Runs the built `facepipe` binary on real encoded video and checks its outputs with ffprobe.
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "facepipe"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
         // The CLI's own logic (eval-track end to end on a rendered video).
         .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "FacepipeCore"]),

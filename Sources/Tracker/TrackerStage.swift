@@ -14,7 +14,10 @@ public final class TrackerStage: FrameStage {
 
     public func process(_ frame: VideoFrame) throws {
         tracker.update(frame)
-        try emitEvents()
+        if try emitEvents() {
+            // One write per frame that has events: a live consumer of stdout sees them at once.
+            try sink?.flush()
+        }
     }
 
     /// Ends the tracks still alive (reason end_of_stream) and flushes the sink; finishing
@@ -25,10 +28,11 @@ public final class TrackerStage: FrameStage {
         try sink?.flush()
     }
 
-    private func emitEvents() throws {
-        guard let sink, !tracker.events.isEmpty else { return }
+    /// Sends this frame's events; true if there were any.
+    @discardableResult
+    private func emitEvents() throws -> Bool {
+        guard let sink, !tracker.events.isEmpty else { return false }
         for event in tracker.events { try sink.emit(event) }
-        // One write per frame that has events: a live consumer of stdout sees them at once.
-        try sink.flush()
+        return true
     }
 }

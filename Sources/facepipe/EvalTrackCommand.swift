@@ -72,7 +72,8 @@ struct EvalTrackCommand: ParsableCommand {
             if !quiet { note("  \(result.scores)") }
             results.append(result)
         }
-        let report = TrackEvaluationReport(results: results, model: modelOptions.model, engine: modelOptions.engine.rawValue,
+        let model = try modelOptions.model ?? modelOptions.fileSettings().0.model
+        let report = TrackEvaluationReport(results: results, model: model, engine: try modelOptions.resolvedEngine.rawValue,
                                            detectEvery: evaluation.settings.detectEvery, trackerConfig: trackerConfig,
                                            iouThreshold: iou)
         print(json ? try report.json() : report.table)

@@ -1,29 +1,75 @@
 import ArgumentParser
 import Detector
 import Engine
+import FacepipeCore
 import Foundation
 
-enum EngineKind: String, ExpressibleByArgument, CaseIterable {
+enum EngineKind: String, ExpressibleByArgument, CaseIterable, Decodable {
     case int8, fp32
 }
 
-/// Options shared by every command that runs the detector.
+/// Configs/detector.yaml.
+struct DetectorFileSettings: Decodable {
+    var model: String
+    var scoreThreshold: Float?
+    var nmsIou: Float?
+    var maxDetections: Int?
+    enum CodingKeys: String, CodingKey {
+        case model, scoreThreshold = "score_threshold", nmsIou = "nms_iou", maxDetections = "max_detections"
+    }
+}
+
+/// Configs/engine.yaml.
+struct EngineFileSettings: Decodable {
+    var engine: EngineKind
+    var threads: Int
+    enum CodingKeys: String, CodingKey { case engine, threads }
+}
+
+/// Options shared by every command that runs the detector. Defaults come from
+/// Configs/detector.yaml and Configs/engine.yaml; a flag given on the command line wins.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Model folder (model.yaml + weights.safetensors).")
-    var model = "Configs/models/ssh-edge"
+    @Option(help: "Model folder (model.yaml + weights.safetensors). Default: detector.yaml's.")
+    var model: String?
 
-    @Option(help: "Inference engine: int8 (our SIMD kernels) or fp32 (OpenBLAS reference).")
-    var engine: EngineKind = .fp32
+    @Option(help: "Inference engine: int8 (our SIMD kernels) or fp32 (OpenBLAS reference). Default: engine.yaml's.")
+    var engine: EngineKind?
 
-    @Option(help: "Threads for the detector's network.")
-    var threads = 2
+    @Option(help: "Threads for the detector's network. Default: engine.yaml's.")
+    var threads: Int?
 
-    @Option(help: "Detection score threshold (default: the model's).")
+    @Option(help: "Detection score threshold. Default: detector.yaml's, else the model's.")
     var score: Float?
 
-    func makeDetector() throws -> FaceDetector {
-        let folder = Resources.resolve(model)
+    @Option(help: "Detector settings file.")
+    var detectorConfig = "Configs/detector.yaml"
+
+    @Option(help: "Engine settings file.")
+    var engineConfig = "Configs/engine.yaml"
+
+    func validate() throws {
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be in 1...64, got \(threads)") }
+        if let score, !(0...1).contains(score) { throw ValidationError("--score must be in 0...1, got \(score)") }
+    }
+
+    func fileSettings() throws -> (DetectorFileSettings, EngineFileSettings) {
+        let det = try StrictYAML.decode(DetectorFileSettings.self, fromFile: Resources.resolve(detectorConfig))
+        let eng = try StrictYAML.decode(EngineFileSettings.self, fromFile: Resources.resolve(engineConfig))
+        guard (1...64).contains(eng.threads) else {
+            throw ValidationError("\(engineConfig): threads must be in 1...64, got \(eng.threads)")
+        }
+        return (det, eng)
+    }
+
+    var resolvedEngine: EngineKind { get throws { try engine ?? fileSettings().1.engine } }
+
+    func makeDetector() throws -> FaceDetector { try makeDetector(engine: resolvedEngine) }
+
+    func makeDetector(engine: EngineKind) throws -> FaceDetector {
+        let (det, eng) = try fileSettings()
+        let folder = Resources.resolve(model ?? det.model)
         let file = try ModelFile.load(directory: folder)
+        let threads = self.threads ?? eng.threads
         let backend: DetectorBackend
         switch engine {
         case .fp32:
@@ -32,7 +78,9 @@ struct ModelOptions: ParsableArguments {
             throw DetectorError.unsupportedEngine("the int8 engine is not built into this version; use --engine fp32")
         }
         let detector = try FaceDetector(model: file, backend: backend)
-        if let score { detector.settings.scoreThreshold = score }
+        if let s = score ?? det.scoreThreshold { detector.settings.scoreThreshold = s }
+        if let v = det.nmsIou { detector.settings.nmsIoU = v }
+        if let v = det.maxDetections { detector.settings.maxDetections = v }
         return detector
     }
 }

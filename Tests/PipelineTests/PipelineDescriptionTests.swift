@@ -19,9 +19,9 @@ import TestSupport
         #expect(d.defaults.input == "/dev/video0" && d.defaults.events == "-")
     }
 
-    @Test func mp4AnnotateIsLosslessAndNeedsAnInput() throws {
+    @Test func mp4AnnotateLetsTheSourceDecideAndNeedsAnInput() throws {
         let d = try Self.load("mp4-annotate")
-        #expect(d.settings.policy == .lossless)
+        #expect(d.settings.policy == nil, "auto: lossless for files, latest for live streams")
         #expect(d.defaults.input == nil)
         #expect(d.defaults.output == "annotated.mp4")
         #expect(d.stages.map(\.ring) == [4, 4, 4])

@@ -81,3 +81,44 @@ def test_export_reload_gives_identical_outputs(tmp_path):
         assert torch.allclose(r, b[k], rtol=1e-4, atol=1e-5)
     assert desc["format"] == "facepipe-ssh/1"
     assert [m["anchor_sizes"] for m in desc["detector"]["modules"]] == [[16, 32], [64, 128], [256, 512]]
+
+
+def test_packed_subset_stays_within_budget_and_trains(tmp_path):
+    import json
+    import subprocess
+    import sys
+    out = tmp_path / "packed"
+    subprocess.run([sys.executable, os.path.join(REPO, "Tools/pack_data.py"), "--data-root", DATA, "--out", str(out),
+                    "--sets", "train/caltech_webfaces", "pseudo/coco128", "--budget-mib", "0.5", "--long-side", "320"],
+                   check=True)
+    size = sum(f.stat().st_size for f in out.rglob("*.jpg"))
+    assert 0 < size <= 0.5 * 2**20
+    lines = [json.loads(x) for x in open(out / "train/caltech_webfaces/labels.jsonl")]
+    assert lines and all(max(o["width"], o["height"]) <= 320 for o in lines)
+    # Boxes were scaled with the pictures: they stay inside them.
+    for o in lines:
+        for x, y, w, h in o["boxes"]:
+            assert x >= -1 and y >= -1 and x + w <= o["width"] + 1 and y + h <= o["height"] + 1
+    with pytest.raises(subprocess.CalledProcessError):
+        subprocess.run([sys.executable, os.path.join(REPO, "Tools/pack_data.py"), "--data-root", DATA,
+                        "--out", str(tmp_path / "x"), "--sets", "eval/caltech_webfaces"], check=True, capture_output=True)
+    # The packed folder trains unchanged.
+    args = train.parse_args(["--sets", "train/caltech_webfaces", "--data-root", str(out), "--out", str(tmp_path / "run"),
+                             "--iters", "2", "--batch", "2", "--size", "128", "--workers", "0", "--threads", "1"])
+    assert train.train(args)["iters"] == 2
+
+
+def test_vgg16_reference_has_the_paper_layout():
+    cfg = load_backbone(os.path.join(REPO, "Configs/backbones/vgg16.yaml"))
+    model = SSH(cfg).eval()
+    with torch.no_grad():
+        out = model(torch.zeros(1, 3, 64, 96))
+    # Strides 8/16/32, two anchors per cell: 2K = 4 cls and 4K = 8 reg channels per module.
+    assert out["m1_cls"].shape == (1, 4, 8, 12) and out["m1_reg"].shape == (1, 8, 8, 12)
+    assert out["m2_cls"].shape == (1, 4, 4, 6) and out["m3_reg"].shape == (1, 8, 2, 3)
+    nodes = {n.name: n for n in model.nodes}
+    # X = 128 for M1 and 256 for M2/M3; context branches at X/2; M1 fuses conv4_3 with upsampled conv5_3.
+    assert nodes["m1_conv"].out_channels == 128 and nodes["m2_conv"].out_channels == 256
+    assert nodes["m3_ctx_dimred"].out_channels == 128
+    assert nodes["m1_lateral8"].inputs == ["conv4_3"] and nodes["m1_lateral16"].inputs == ["conv5_3"]
+    assert nodes["m3_pool"].inputs == ["conv5_3"] and nodes["m1_concat"].relu

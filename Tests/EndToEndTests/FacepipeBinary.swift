@@ -1,0 +1,85 @@
+import Foundation
+import TestSupport
+
+/// Runs the `facepipe` executable built beside the test bundle.
+enum FacepipeBinary {
+    static let path: String = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The test runner may be .../debug/facepipePackageTests.xctest or a helper inside it.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("facepipe").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return TestPaths.repo(".build/debug/facepipe").path
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs facepipe from the repository root; `interruptAfter` sends SIGINT after that many seconds.
+    static func run(_ arguments: [String], interruptAfter: Double? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = TestPaths.repoRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        if let interruptAfter {
+            Thread.sleep(forTimeInterval: interruptAfter)
+            process.interrupt()
+        }
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// What ffprobe says about a video file.
+struct ProbedVideo {
+    var codec: String
+    var width: Int
+    var height: Int
+    var frames: Int
+    var hasAudio: Bool
+
+    init(_ path: String) throws {
+        let r = try runTool("ffprobe", ["-v", "error", "-count_frames", "-show_entries",
+                                         "stream=codec_type,codec_name,width,height,nb_read_frames", "-of", "json", path])
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let streams = json?["streams"] as? [[String: Any]] ?? []
+        let video = streams.first { $0["codec_type"] as? String == "video" } ?? [:]
+        codec = video["codec_name"] as? String ?? ""
+        width = video["width"] as? Int ?? 0
+        height = video["height"] as? Int ?? 0
+        frames = Int(video["nb_read_frames"] as? String ?? "") ?? 0
+        hasAudio = streams.contains { $0["codec_type"] as? String == "audio" }
+    }
+}
+
+/// Every line must be one complete JSON object of schema v1.
+func parseEvents(_ text: String) throws -> [[String: Any]] {
+    try text.split(separator: "\n").map { line in
+        guard let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              obj["v"] as? Int == 1, obj["event"] is String, obj["frame"] is Int, obj["track"] is Int else {
+            throw EventLineError(line: String(line))
+        }
+        return obj
+    }
+}
+
+struct EventLineError: Error, CustomStringConvertible {
+    var line: String
+    var description: String { "not a complete schema-v1 event line: \(line)" }
+}

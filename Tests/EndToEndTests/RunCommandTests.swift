@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `facepipe run` end to end on real encoded video made by the ffmpeg CLI from the sample clip.
+@Suite(.serialized) struct RunCommandTests {
+    static let clip = TestPaths.data("videos/short_hamilton_clip.mp4").path
+
+    /// Makes a test input from the first `frames` frames of the sample clip.
+    static func makeInput(_ name: String, _ encode: [String], frames: Int = 45, in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try runTool("ffmpeg", ["-v", "error", "-y", "-i", clip, "-frames:v", "\(frames)"] + encode + [path])
+        return path
+    }
+
+    @Test(arguments: [
+        ("h264.mp4", ["-c:v", "libx264", "-c:a", "aac"], true),
+        ("mpeg4.avi", ["-c:v", "mpeg4", "-an"], false),
+        ("mjpeg.mkv", ["-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-an"], false),
+        ("odd.mkv", ["-vf", "scale=321:241", "-c:v", "ffv1", "-an"], false),
+    ])
+    func processesEveryFrameOfAFile(name: String, encode: [String], audio: Bool) throws {
+        let dir = try TestPaths.scratch("e2e")
+        let input = try Self.makeInput(name, encode, in: dir)
+        let source = try ProbedVideo(input)
+        let video = dir.appendingPathComponent("out.mp4").path, events = dir.appendingPathComponent("ev.jsonl").path
+        let r = try FacepipeBinary.run(["run", "--input", input, "--output", video, "--events", events])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty, "stdout must stay clean when events go to a file")
+        let out = try ProbedVideo(video)
+        #expect(out.codec == "h264")
+        #expect(out.frames == source.frames)
+        // 4:2:0 H.264 needs even sizes: odd sources are padded by one pixel.
+        #expect(out.width == source.width + source.width % 2 && out.height == source.height + source.height % 2)
+        #expect(out.hasAudio == audio)
+        _ = try parseEvents(try String(contentsOfFile: events, encoding: .utf8))
+        #expect(r.stderr.contains("frames: \(source.frames) read, \(source.frames) written, 0 dropped"))
+    }
+
+    @Test func truncatedFileStillGivesAPlayableVideo() throws {
+        let dir = try TestPaths.scratch("e2e-trunc")
+        let full = try Self.makeInput("full.ts", ["-c:v", "libx264", "-an"], frames: 90, in: dir)
+        let data = try Data(contentsOf: URL(fileURLWithPath: full))
+        let cut = dir.appendingPathComponent("cut.ts").path
+        try data.prefix(data.count * 6 / 10).write(to: URL(fileURLWithPath: cut))
+        let video = dir.appendingPathComponent("out.mp4").path, events = dir.appendingPathComponent("ev.jsonl").path
+        let r = try FacepipeBinary.run(["run", "--input", cut, "--output", video, "--events", events])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try ProbedVideo(video)
+        #expect(out.frames > 10 && out.frames < 90)
+        _ = try parseEvents(try String(contentsOfFile: events, encoding: .utf8))
+    }
+
+    @Test func interruptLeavesAPlayableVideoAndCompleteEvents() throws {
+        let dir = try TestPaths.scratch("e2e-sigint")
+        // Long enough that the interrupt lands mid-run.
+        let input = dir.appendingPathComponent("long.mp4").path
+        try runTool("ffmpeg", ["-v", "error", "-y", "-stream_loop", "3", "-i", Self.clip, "-c:v", "libx264",
+                               "-preset", "ultrafast", "-c:a", "aac", input])
+        let total = try ProbedVideo(input).frames
+        let video = dir.appendingPathComponent("out.mp4").path, events = dir.appendingPathComponent("ev.jsonl").path
+        let r = try FacepipeBinary.run(["run", "--input", input, "--output", video, "--events", events], interruptAfter: 3)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("stopped on request"))
+        let out = try ProbedVideo(video)
+        #expect(out.frames > 0 && out.frames < total)
+        #expect(out.hasAudio)
+        let text = try String(contentsOfFile: events, encoding: .utf8)
+        #expect(text.isEmpty || text.hasSuffix("\n"))
+        _ = try parseEvents(text)
+    }
+
+    @Test func eventsOnStdoutAreTheOnlyStdout() throws {
+        let dir = try TestPaths.scratch("e2e-stdout")
+        let input = try Self.makeInput("in.mp4", ["-c:v", "libx264", "-an"], frames: 60, in: dir)
+        let r = try FacepipeBinary.run(["run", "--pipeline", "Pipelines/events-stdout.yaml", "--input", input])
+        #expect(r.status == 0, "\(r.stderr)")
+        _ = try parseEvents(r.stdout)
+        #expect(r.stderr.contains("detect every 2"))
+    }
+
+    @Test func badInputsFailClearly() throws {
+        let dir = try TestPaths.scratch("e2e-bad")
+        let missing = try FacepipeBinary.run(["run", "--input", "/nonexistent/clip.mp4", "--output", dir.appendingPathComponent("o.mp4").path])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/nonexistent/clip.mp4"))
+
+        let text = dir.appendingPathComponent("notes.mp4").path
+        try "not a video".write(toFile: text, atomically: true, encoding: .utf8)
+        let notVideo = try FacepipeBinary.run(["run", "--input", text, "--output", dir.appendingPathComponent("o.mp4").path])
+        #expect(notVideo.status != 0)
+        #expect(notVideo.stderr.contains("notes.mp4"))
+
+        let config = dir.appendingPathComponent("tracker.yaml").path
+        let good = try String(contentsOf: TestPaths.repo("Configs/tracker.yaml"), encoding: .utf8)
+        try good.replacingOccurrences(of: "min_hits:", with: "min_hitz:").write(toFile: config, atomically: true, encoding: .utf8)
+        let badKey = try FacepipeBinary.run(["run", "--input", Self.clip, "--output", dir.appendingPathComponent("o.mp4").path,
+                                             "--tracker-config", config])
+        #expect(badKey.status != 0)
+        #expect(badKey.stderr.contains("unknown key 'min_hitz'"))
+
+        let noModel = try FacepipeBinary.run(["detect", Self.clip, "--model", dir.path])
+        #expect(noModel.status != 0)
+        #expect(noModel.stderr.contains(dir.path))
+    }
+}
