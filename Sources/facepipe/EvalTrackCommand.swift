@@ -2,6 +2,7 @@ import ArgumentParser
 import CFFmpeg
 import Foundation
 import Pipeline
+import Tracker
 
 /// `facepipe eval-track clip.mp4 ...`: tracking quality of the whole pipeline on videos
 /// rendered with exact ground truth by Tools/make_track_video.py.
@@ -32,6 +33,10 @@ struct EvalTrackCommand: ParsableCommand {
     @Option(help: "Tracker settings.")
     var trackerConfig = "Configs/tracker.yaml"
 
+    @Option(help: ArgumentHelp("Also score these tracker settings (repeatable) on the same detections, replayed without running the detector again.",
+                               valueName: "tracker-config"))
+    var compareTrackerConfig: [String] = []
+
     @Option(help: "Run detection on every Nth frame; the tracker predicts in between (default: the pipeline file's).")
     var detectEvery: Int?
 
@@ -60,6 +65,12 @@ struct EvalTrackCommand: ParsableCommand {
         }
         let description = try PipelineDescription.load(fromFile: Resources.resolve(pipeline))
         let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig)
+        let compared = try compareTrackerConfig.map { try TrackerConfig.load(fromFile: Resources.resolve($0)) }
+        // Replays need the weak detections every compared setting would use (NMS keeps the same
+        // stronger boxes either way, and each tracker ignores what is below its own low_score).
+        for config in compared {
+            assembly.detector.settings.scoreThreshold = min(assembly.detector.settings.scoreThreshold, config.lowScore)
+        }
         var evaluation = try TrackEvaluation(assembly: assembly, description: description, detectEvery: detectEvery)
         evaluation.iouThreshold = iou
         if !quiet { note("facepipe: detector \(assembly.detector.model.description.name) on \(assembly.detector.backend.label)") }
@@ -72,10 +83,15 @@ struct EvalTrackCommand: ParsableCommand {
             if !quiet { note("  \(result.scores)") }
             results.append(result)
         }
+        let comparisons = zip(compareTrackerConfig, compared).map { path, config in
+            TrackEvaluationReport.Comparison(trackerConfig: path, scores: zip(tests, results).map { test, result in
+                evaluation.rescore(result, against: test.truth, with: config)
+            })
+        }
         let model = try modelOptions.model ?? modelOptions.fileSettings().0.model
         let report = TrackEvaluationReport(results: results, model: model, engine: try modelOptions.resolvedEngine.rawValue,
                                            detectEvery: evaluation.settings.detectEvery, trackerConfig: trackerConfig,
-                                           iouThreshold: iou)
+                                           iouThreshold: iou, comparisons: comparisons)
         print(json ? try report.json() : report.table)
     }
 }

@@ -37,6 +37,8 @@ struct TrackVideoResult: Sendable {
     var scores: TrackingScores
     var wallSeconds: Double
     var framesPerSecond: Double
+    /// What each frame carried out of the pipeline, for replaying other tracker settings.
+    var recorded: [Int: RecordedFrame]
 }
 
 /// Runs the full pipeline (source -> detect -> track -> in-memory recorder) on rendered
@@ -88,7 +90,28 @@ struct TrackEvaluation {
         return TrackVideoResult(video: test.video, truth: test.truthFile, frames: truth.frames.count,
                                 width: truth.width, height: truth.height,
                                 scores: truth.score(recorder.facesByFrame, iouThreshold: iouThreshold),
-                                wallSeconds: result.stats.wallSeconds, framesPerSecond: result.stats.framesPerSecond)
+                                wallSeconds: result.stats.wallSeconds, framesPerSecond: result.stats.framesPerSecond,
+                                recorded: recorder.frames)
+    }
+
+    /// Scores other tracker settings on the detections of a run, without running the detector
+    /// again: a fresh tracker sees exactly what the pipeline's tracker stage saw (detections,
+    /// whether detection ran, stream time, index), so the run's own settings give back its faces.
+    /// The detector must have kept detections down to `config.lowScore` (see `EvalTrackCommand`).
+    func rescore(_ result: TrackVideoResult, against truth: TrackGroundTruth, with config: TrackerConfig) -> TrackingScores {
+        truth.score(Self.replay(result.recorded, frames: result.frames, config: config), iouThreshold: iouThreshold)
+    }
+
+    static func replay(_ recorded: [Int: RecordedFrame], frames: Int, config: TrackerConfig) -> [Int: [TrackedFace]] {
+        let tracker = ByteTrack(config: config)
+        var faces: [TrackedFace] = []
+        var facesByFrame: [Int: [TrackedFace]] = [:]
+        for index in 0..<frames {
+            guard let frame = recorded[index] else { continue }
+            tracker.update(detections: frame.detections, detected: frame.detected, time: frame.time, frame: index, faces: &faces)
+            facesByFrame[index] = faces
+        }
+        return facesByFrame
     }
 }
 

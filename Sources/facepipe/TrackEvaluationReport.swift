@@ -10,6 +10,15 @@ struct TrackEvaluationReport {
     var detectEvery: Int
     var trackerConfig: String
     var iouThreshold: Float
+    /// Other tracker settings scored on the same detections (`--compare-tracker-config`).
+    var comparisons: [Comparison] = []
+
+    struct Comparison {
+        var trackerConfig: String
+        /// In the order of `results`.
+        var scores: [TrackingScores]
+        var overall: TrackingScores { .total(scores) }
+    }
 
     var overall: TrackingScores { .total(results.map(\.scores)) }
 
@@ -26,11 +35,19 @@ struct TrackEvaluationReport {
                 + String(format: " %5d %5d %5d %5d %4d/%d/%d", s.idSwitches, s.fragmentations, s.falsePositives,
                          s.misses, s.mostlyTracked, s.mostlyLost, s.groundTruthTracks)
         }
-        var lines = ["tracking quality: \(model) (\(engine)), detect every \(detectEvery), \(trackerConfig), "
-                     + "match at IoU >= \(iouThreshold)",
-                     pad("video", nameWidth) + " frames     GT   MOTA  MOTP   IDF1    IDP    IDR  IDsw  Frag    FP    FN MT/ML/tracks"]
-        for r in results { lines.append(row((r.video as NSString).lastPathComponent, r.scores)) }
-        if results.count > 1 { lines.append(row("overall", overall)) }
+        func block(_ trackerConfig: String, _ scores: [TrackingScores], _ total: TrackingScores) -> [String] {
+            var lines = ["tracking quality: \(model) (\(engine)), detect every \(detectEvery), \(trackerConfig), "
+                         + "match at IoU >= \(iouThreshold)",
+                         pad("video", nameWidth) + " frames     GT   MOTA  MOTP   IDF1    IDP    IDR  IDsw  Frag    FP    FN MT/ML/tracks"]
+            for (r, s) in zip(results, scores) { lines.append(row((r.video as NSString).lastPathComponent, s)) }
+            if results.count > 1 { lines.append(row("overall", total)) }
+            return lines
+        }
+        var lines = block(trackerConfig, results.map(\.scores), overall)
+        for c in comparisons {
+            lines.append("")
+            lines += block(c.trackerConfig + " (same detections, replayed)", c.scores, c.overall)
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -46,9 +63,10 @@ struct TrackEvaluationReport {
         var iouThreshold: Float
         var videos: [Video]
         var overall: Scores
+        var compared: [ComparedRun]?
 
         enum CodingKeys: String, CodingKey {
-            case format, version, model, engine, videos, overall
+            case format, version, model, engine, videos, overall, compared
             case detectEvery = "detect_every", trackerConfig = "tracker_config", iouThreshold = "iou_threshold"
         }
     }
@@ -66,6 +84,18 @@ struct TrackEvaluationReport {
             case video, truth, width, height, scores
             case wallSeconds = "wall_seconds", framesPerSecond = "frames_per_second"
         }
+    }
+
+    struct ComparedRun: Encodable {
+        var trackerConfig: String
+        var videos: [ComparedVideo]
+        var overall: Scores
+        enum CodingKeys: String, CodingKey { case videos, overall, trackerConfig = "tracker_config" }
+    }
+
+    struct ComparedVideo: Encodable {
+        var video: String
+        var scores: Scores
     }
 
     /// `TrackingScores` under stable snake_case names (the schema the README documents).
@@ -112,7 +142,12 @@ struct TrackEvaluationReport {
                      Video(video: $0.video, truth: $0.truth, width: $0.width, height: $0.height,
                            wallSeconds: $0.wallSeconds, framesPerSecond: $0.framesPerSecond, scores: Scores(s: $0.scores))
                  },
-                 overall: Scores(s: overall))
+                 overall: Scores(s: overall),
+                 compared: comparisons.isEmpty ? nil : comparisons.map { c in
+                     ComparedRun(trackerConfig: c.trackerConfig,
+                                 videos: zip(results, c.scores).map { ComparedVideo(video: $0.video, scores: Scores(s: $1)) },
+                                 overall: Scores(s: c.overall))
+                 })
     }
 
     func json() throws -> String {

@@ -1,20 +1,32 @@
 import FacepipeCore
 
-/// The frame sink of `eval-track`: keeps each frame's tracked faces in memory, by frame
-/// index, so the run can be scored against its ground truth once the pipeline has finished.
-/// Read the results only after `Pipeline.run` returns (the sink thread has ended by then).
+/// What the pipeline left on one frame: the detector's output (if it ran) and the tracked faces.
+struct RecordedFrame: Sendable {
+    var time: Double
+    var detected: Bool
+    var detections: [Detection]
+    var faces: [TrackedFace]
+}
+
+/// The frame sink of `eval-track`: keeps what each frame carried at the end of the pipeline,
+/// by frame index, so the run can be scored (and the same detections replayed through other
+/// tracker settings) once the pipeline has finished. Read the results only after
+/// `Pipeline.run` returns (the sink thread has ended by then).
 final class TrackedFaceRecorder: FrameSink {
-    private(set) var facesByFrame: [Int: [TrackedFace]] = [:]
+    private(set) var frames: [Int: RecordedFrame] = [:]
     private(set) var framesWritten = 0
 
     init(expectedFrames: Int) {
-        facesByFrame.reserveCapacity(expectedFrames)
+        frames.reserveCapacity(expectedFrames)
     }
 
     func write(_ frame: VideoFrame) throws {
-        facesByFrame[frame.index] = frame.faces
+        frames[frame.index] = RecordedFrame(time: frame.seconds, detected: frame.detected,
+                                            detections: frame.detected ? frame.detections : [], faces: frame.faces)
         framesWritten += 1
     }
 
     func finish() throws {}
+
+    var facesByFrame: [Int: [TrackedFace]] { frames.mapValues(\.faces) }
 }

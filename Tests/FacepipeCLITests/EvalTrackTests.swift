@@ -70,10 +70,32 @@ import Tracker
         #expect(result.framesPerSecond > 0)
     }
 
+    /// Comparing tracker settings replays the recorded detections through a fresh tracker:
+    /// with the run's own settings that must give back exactly the faces the pipeline produced.
+    @Test func replayWithTheRunsOwnSettingsGivesBackItsFaces() throws {
+        let result = try Self.evaluated.get()
+        let own = try TrackerConfig.load(fromFile: TestPaths.repo("Configs/tracker.yaml").path)
+        #expect(result.recorded.count == result.frames && result.recorded.values.allSatisfy(\.detected))
+        #expect(result.recorded.values.contains { !$0.faces.isEmpty }, "the shipped model finds none of the faces")
+        let replayed = TrackEvaluation.replay(result.recorded, frames: result.frames, config: own)
+        #expect(replayed == result.recorded.mapValues(\.faces))
+        let test = try Self.rendered.get()
+        let evaluation = try Self.evaluation()
+        #expect(evaluation.rescore(result, against: test.truth, with: own) == result.scores)
+        // Other settings give other faces: confirming at the first hit shows tracks sooner.
+        var eager = own
+        eager.minHits = 1
+        let rescored = evaluation.rescore(result, against: test.truth, with: eager)
+        #expect(rescored.predictedBoxes > result.scores.predictedBoxes)
+    }
+
     @Test func jsonReportCarriesTheScores() throws {
         let result = try Self.evaluated.get()
+        var other = result.scores
+        other.idSwitches += 7
         let report = TrackEvaluationReport(results: [result], model: "m", engine: "fp32", detectEvery: 1,
-                                           trackerConfig: "t.yaml", iouThreshold: 0.5)
+                                           trackerConfig: "t.yaml", iouThreshold: 0.5,
+                                           comparisons: [.init(trackerConfig: "other.yaml", scores: [other])])
         let object = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any]
         let videos = object?["videos"] as? [[String: Any]]
         let scores = videos?.first?["scores"] as? [String: Any]
@@ -88,7 +110,11 @@ import Tracker
             #expect(overall?[key] as? Int == value, "overall \(key)")
         }
         #expect(abs((scores?["mota"] as? Double ?? .nan) - s.mota) < 1e-9 && abs((scores?["idf1"] as? Double ?? .nan) - s.idf1) < 1e-9)
-        #expect(report.table.contains("clip.mp4") && !report.table.contains("overall"))
+        let compared = (object?["compared"] as? [[String: Any]])?.first
+        #expect(compared?["tracker_config"] as? String == "other.yaml")
+        #expect(((compared?["videos"] as? [[String: Any]])?.first?["scores"] as? [String: Any])?["id_switches"] as? Int
+                == s.idSwitches + 7)
+        #expect(report.table.contains("clip.mp4") && report.table.contains("other.yaml") && !report.table.contains("overall"))
     }
 
     /// Two sequences scored apart and summed must equal one metrics run over both, with
