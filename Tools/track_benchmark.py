@@ -114,14 +114,16 @@ def table(document):
 
 
 def summary(documents):
-    lines = ["| engine | detect every | MOTA % | MOTP | IDF1 % | IDP % | IDR % | ID sw | frag | FP | FN | MT/ML/tracks |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| engine | detect every | tracker settings | MOTA % | MOTP | IDF1 % | IDP % | IDR % | ID sw | frag | FP | FN "
+             "| MT/ML/tracks |",
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for d in documents:
-        s = d["overall"]
-        lines.append(f"| {d['engine']} | {d['detect_every']} | {pct(s['mota'])} | {s['motp']:.3f} | {pct(s['idf1'])} | "
-                     f"{pct(s['idp'])} | {pct(s['idr'])} | {s['id_switches']} | {s['fragmentations']} | "
-                     f"{s['false_positives']} | {s['false_negatives']} | "
-                     f"{s['mostly_tracked']}/{s['mostly_lost']}/{s['gt_tracks']} |")
+        runs = [(d["tracker_config"], d["overall"])] + [(c["tracker_config"], c["overall"]) for c in d.get("compared", [])]
+        for config, s in runs:
+            lines.append(f"| {d['engine']} | {d['detect_every']} | {config} | {pct(s['mota'])} | {s['motp']:.3f} | "
+                         f"{pct(s['idf1'])} | {pct(s['idp'])} | {pct(s['idr'])} | {s['id_switches']} | "
+                         f"{s['fragmentations']} | {s['false_positives']} | {s['false_negatives']} | "
+                         f"{s['mostly_tracked']}/{s['mostly_lost']}/{s['gt_tracks']} |")
     return "\n".join(lines)
 
 
@@ -136,9 +138,13 @@ def main(argv=None):
     parser.add_argument("--model", help="model folder (default: facepipe's)")
     parser.add_argument("--tracker-config", help="tracker settings (default: facepipe's)")
     parser.add_argument("--threads", type=int, help="detector threads (default: facepipe's)")
+    parser.add_argument("--compare-tracker-config", action="append", default=[],
+                        help="repeatable: also score these tracker settings on the same detections (for tuning)")
     parser.add_argument("--json-out", help="also write every eval-track document to this JSON file")
     args = parser.parse_args(argv)
     extra = []
+    for path in args.compare_tracker_config:
+        extra += ["--compare-tracker-config", path]
     for flag, value in (("--model", args.model), ("--tracker-config", args.tracker_config), ("--threads", args.threads)):
         if value is not None:
             extra += [flag, str(value)]
