@@ -11,12 +11,13 @@ struct EvalTrackCommand: ParsableCommand {
         commandName: "eval-track",
         abstract: "Score the full pipeline's tracking (CLEAR-MOT, IDF1) on rendered test videos.",
         discussion: """
-            Two steps: render a video with exact per-frame ground truth from a labelled photo,
-            then run the pipeline on it (capture -> detect -> track, every frame) and score it:
-              .venv/bin/python Tools/make_track_video.py --labels ../shared/data/train/eden_mask_wearing/labels.jsonl \\
-                  --image images/eden_00000047.jpg --out /tmp/track/a.mp4 --seed 1
-              facepipe eval-track /tmp/track/a.mp4            # reads /tmp/track/a.gt.jsonl
-            Tools/track_benchmark.py renders the benchmark set and runs this command on it.
+            Two steps: render a video with exact ground truth from a labelled photo,
+            then run the pipeline on it (capture, detect, track; every frame) and score:
+              .venv/bin/python Tools/make_track_video.py --out /tmp/t/a.mp4 \\
+                --labels ../shared/data/train/eden_mask_wearing/labels.jsonl \\
+                --image images/eden_00000052.jpg --seed 1
+              facepipe eval-track /tmp/t/a.mp4      # reads /tmp/t/a.gt.jsonl
+            Tools/track_benchmark.py renders the benchmark set and runs this on it.
             """)
 
     @Argument(help: "Rendered videos; each one's ground truth is <video without extension>.gt.jsonl unless --truth says.")
