@@ -47,13 +47,15 @@ public enum ToolError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs a program found on PATH and collects its output.
+/// Runs a program (found on PATH, or an absolute path) and collects its output.
+/// `directory` is its working folder; `interruptAfter` sends it SIGINT after that many seconds.
 @discardableResult
-public func runTool(_ program: String, _ arguments: [String], check: Bool = true,
-                    stdin: Data? = nil) throws -> ToolResult {
+public func runTool(_ program: String, _ arguments: [String], check: Bool = true, stdin: Data? = nil,
+                    directory: URL? = nil, interruptAfter: Double? = nil) throws -> ToolResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [program] + arguments
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -62,6 +64,9 @@ public func runTool(_ program: String, _ arguments: [String], check: Bool = true
     try process.run()
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try? input.fileHandleForWriting.close()
+    if let interruptAfter {
+        DispatchQueue.global().asyncAfter(deadline: .now() + interruptAfter) { process.interrupt() }
+    }
     // Read both pipes concurrently so neither fills up and blocks the child.
     nonisolated(unsafe) var errData = Data()
     let group = DispatchGroup()

@@ -75,7 +75,7 @@ struct ModelOptions: ParsableArguments {
         case .fp32:
             backend = FP32Backend(model: file, threads: threads)
         case .int8:
-            throw DetectorError.unsupportedEngine("the int8 engine is not built into this version; use --engine fp32")
+            backend = try Int8Backend.load(modelDirectory: folder, model: file, threads: threads)
         }
         let detector = try FaceDetector(model: file, backend: backend)
         if let s = score ?? det.scoreThreshold { detector.settings.scoreThreshold = s }

@@ -1,20 +1,9 @@
+import TestSupport
 import CKernels
 @testable import Engine
 
-/// Deterministic random numbers for the kernel tests (SplitMix64: fixed seeds, same data on
-/// every machine, so a failure reproduces).
-struct KernelTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
-}
+/// Deterministic random numbers for the kernel tests (TestSupport's SplitMix64).
+typealias KernelTestRandom = SplitMix64
 
 /// One conv layer's shape.
 struct ConvShape: CustomStringConvertible, Sendable {

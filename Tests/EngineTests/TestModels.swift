@@ -3,21 +3,8 @@ import FacepipeCore
 import TestSupport
 @testable import Engine
 
-/// Deterministic numbers for test inputs and weights (SplitMix64).
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in -1...1.
-    mutating func float() -> Float { Float(Double(next() >> 11) / Double(1 << 53) * 2 - 1) }
-    mutating func floats(_ n: Int) -> [Float] { (0..<n).map { _ in float() } }
-}
+/// Deterministic numbers for test inputs and weights (TestSupport's SplitMix64).
+typealias SeededRandom = SplitMix64
 
 enum TestModels {
     static let tinyDirectory = TestPaths.repo("Tests/Fixtures/engine/tiny").path

@@ -1,18 +1,10 @@
+import TestSupport
 import Testing
 @testable import Tracker
 
 /// The solver against exhaustive search on small random matrices.
 @Suite struct AssignmentSolverTests {
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = SplitMix64
 
     /// Least sum of (cost - limit) over partial matchings of allowed pairs (cost < limit).
     func bruteForceOptional(_ c: [Double], rows: Int, cols: Int, limit: Double) -> Double {

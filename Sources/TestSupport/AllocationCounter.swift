@@ -4,7 +4,7 @@ import Glibc
 /// Counts Swift heap allocations (class instances, array and string buffers) made by the
 /// calling thread while `body` runs, through the runtime's allocation hook. Other threads
 /// (tests running in parallel) are not counted. Returns nil where the hook is unavailable.
-func swiftAllocations(during body: () -> Void) -> Int? {
+public func swiftAllocations(during body: () -> Void) -> Int? {
     typealias AllocObject = @convention(c) (UnsafeRawPointer?, Int, Int) -> UnsafeMutableRawPointer?
     guard let process = dlopen(nil, RTLD_NOW),
           let hookSymbol = dlsym(process, "_swift_allocObject"),

@@ -1,0 +1,132 @@
+import Engine
+import Foundation
+import Testing
+import TestSupport
+@testable import facepipe
+
+/// The bench code path end to end with tiny settings, on a random edge model exported by
+/// Tools/export.py: checks the report's structure, never its timings.
+@Suite struct EngineBenchTests {
+    static let python = ProcessInfo.processInfo.environment["FACEPIPE_PYTHON"]
+        ?? TestPaths.repo(".venv/bin/python").path
+
+    /// model.yaml + weights.safetensors + model.onnx of a random edge backbone.
+    static func randomModel() throws -> String {
+        let folder = try TestPaths.scratch("bench-model").appendingPathComponent("edge").path
+        try runTool(python, [TestPaths.repo("Tools/export.py").path, "--random",
+                             TestPaths.repo("Configs/backbones/edge.yaml").path, "--out", folder, "--onnx"])
+        return folder
+    }
+
+    @Test func tinyRunReportsEveryLayerWithThePlansWork() throws {
+        let folder = try Self.randomModel()
+        // Before calibration int8 is reported missing, with the way to make it; fp32 still runs.
+        let fp32Only = try EngineBench.run(EngineBench.Settings(
+            modelDirectory: folder, sizes: [BenchSize(height: 64, width: 96)], threads: [1], warmup: 0, runs: 1,
+            peakSeconds: 0.005, peer: nil))
+        #expect(fp32Only.unavailable["int8"]?.contains("facepipe quantize") == true, "\(fp32Only.unavailable)")
+        #expect(fp32Only.sizes.first?.runs.map(\.precision) == ["fp32"])
+        #expect(fp32Only.peer.status == "skipped")
+        #expect(BenchText.render(fp32Only).contains("facepipe int8: not available"))
+
+        var quantize = try QuantizeCommand.parse(["--model", folder, "--calib", TestPaths.data("train/caltech_webfaces").path,
+                                                  "-n", "2", "--compare", "0", "--engine-threads", "1"])
+        try quantize.run()
+
+        let settings = EngineBench.Settings(
+            modelDirectory: folder, sizes: [BenchSize(height: 64, width: 96)], threads: [1], warmup: 0, runs: 1,
+            peakSeconds: 0.005,
+            peer: ORTPeer(python: Self.python, script: TestPaths.repo("Tools/bench_ort.py").path,
+                          modelDirectory: folder, int8Mode: "auto"))
+        let report = try EngineBench.run(settings)
+
+        let model = try ModelFile.load(directory: folder)
+        let plan = try GraphPlan(model: model, inputWidth: 96, inputHeight: 64)
+        #expect(report.peak.isa == (try KernelISA.selected()).rawValue)
+        #expect(report.peak.perThreads.map(\.threads) == [1])
+        #expect(report.peak.perThreads.allSatisfy { $0.gops > 0 })
+        #expect(report.machine.logicalCPUs >= 1 && !report.machine.cpu.isEmpty)
+
+        try #require(report.sizes.count == 1)
+        let size = report.sizes[0]
+        #expect(size.network == BenchSize(height: 64, width: 96))
+        #expect(size.layers.map(\.name) == model.layers.map(\.name))
+        #expect(size.layers.map(\.macs) == plan.macs)
+        #expect(size.totalMacs == plan.totalMacs)
+
+        let fp32 = try #require(size.run("fp32", threads: 1))
+        #expect(size.run("int8", threads: 1) != nil, "\(report.unavailable)")
+        #expect(report.unavailable.isEmpty)
+        for run in size.runs {
+            #expect(run.layers.map(\.name) == model.layers.map(\.name))
+            #expect(run.layers.allSatisfy { $0.medianMs > 0 })
+            #expect(run.medianMs > 0 && run.p90Ms >= run.medianMs && run.minMs <= run.medianMs)
+            let convMacs = zip(run.layers, size.layers).filter { $0.0.gops != nil }.map { $0.1.macs }.reduce(0, +)
+            #expect(convMacs == plan.totalMacs)
+            #expect(run.layers.filter { $0.gops != nil }.allSatisfy { $0.gops! > 0 && $0.peakFraction! > 0 })
+            #expect(run.convGOPS > 0)
+        }
+
+        #expect(report.peer.status == "ran", "\(report.peer.detail ?? "")")
+        for precision in ["fp32", "int8"] {
+            let peer = try #require(size.peer(precision, threads: 1))
+            #expect(peer.medianMs > 0)
+        }
+        #expect(size.ratio("fp32", threads: 1).map { $0 > 0 } == true)
+        #expect(size.ratio("int8", threads: 1).map { $0 > 0 } == true)
+
+        // Every printer shows every layer and the comparison; JSON reads back.
+        let text = BenchText.render(report)
+        for layer in model.layers { #expect(text.contains(layer.name)) }
+        #expect(text.contains("facepipe/ORT fp32") && text.contains("facepipe/ORT int8"))
+        #expect(text.contains("per layer, facepipe int8"))
+        let markdown = BenchMarkdown.render(report)
+        #expect(markdown.contains("| 64x96 (64x96) |"))
+        #expect(markdown.contains("fp32 facepipe/ORT"))
+        let json = try JSONEncoder().encode(report)
+        let back = try JSONDecoder().decode(BenchReport.self, from: json)
+        #expect(back.sizes[0].runs.count == size.runs.count)
+        #expect(back.sizes[0].layers == size.layers)
+        #expect(fp32.precision == "fp32")
+    }
+
+    @Test func missingPythonLeavesThePeerOutWithAReason() {
+        let peer = ORTPeer(python: "/nonexistent/python", script: TestPaths.repo("Tools/bench_ort.py").path,
+                           modelDirectory: "unused", int8Mode: "auto")
+        let outcome = peer.run(sizes: [BenchSize(height: 64, width: 96)], threads: [1], warmup: 0, runs: 1)
+        #expect(outcome.report.status == "unavailable")
+        #expect(outcome.report.detail?.contains("/nonexistent/python") == true)
+        #expect(outcome.results.isEmpty)
+    }
+
+    @Test func peerLinesAreParsedAndNoiseIgnored() {
+        let peer = ORTPeer(python: "", script: "", modelDirectory: "", int8Mode: "auto")
+        let unavailable = peer.parse(#"{"type": "unavailable", "reason": "onnxruntime is not installed"}"#)
+        #expect(unavailable.report.status == "unavailable")
+        #expect(unavailable.report.detail == "onnxruntime is not installed")
+        let ran = peer.parse("""
+            some library banner
+            {"type": "peer", "onnxruntime": "1.2.3", "onnx_source": "shipped", "int8": "dynamic"}
+            {"type": "result", "precision": "fp32", "height": 64, "width": 96, "threads": 2, "median_ms": 1.5, "p90_ms": 2.0, "min_ms": 1.0}
+            """)
+        #expect(ran.report.status == "ran" && ran.report.onnxruntime == "1.2.3")
+        let results = ran.results[BenchSize(height: 64, width: 96)] ?? []
+        #expect(results.count == 1 && results.first?.threads == 2 && results.first?.medianMs == 1.5)
+    }
+
+    @Test func argumentListsAreCheckedAndNamed() throws {
+        #expect(try BenchArguments.sizes("400x800,200X400") == [BenchSize(height: 400, width: 800), BenchSize(height: 200, width: 400)])
+        #expect(try BenchArguments.threads("1,2,1") == [1, 2])
+        #expect { try BenchArguments.sizes("400by800") } throws: { "\($0)".contains("400by800") }
+        #expect { try BenchArguments.sizes("0x10") } throws: { "\($0)".contains("0x10") }
+        #expect { try BenchArguments.threads("1,zero") } throws: { "\($0)".contains("zero") }
+    }
+
+    @Test func medianAndP90FollowTheirDefinitions() {
+        #expect(BenchStatistics.median([3, 1, 2]) == 2)
+        #expect(BenchStatistics.median([4, 1, 3, 2]) == 2.5)
+        #expect(BenchStatistics.p90(Array(1...10).map(Double.init)) == 9)
+        #expect(BenchStatistics.p90([5]) == 5)
+        #expect(BenchStatistics.gops(macs: 1_000_000, ms: 1) == 2)
+    }
+}
