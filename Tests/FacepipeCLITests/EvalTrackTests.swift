@@ -70,6 +70,21 @@ import Tracker
         #expect(result.framesPerSecond > 0)
     }
 
+    /// Floors for the shipped model (Configs/models/ssh-edge, 8,820 iterations; fp32) with
+    /// Configs/tracker.yaml on this clip, below what was measured: MOTA -55.7 %, IDF1 40.2 %
+    /// (IDR 69.7 %), FN 12 of 314, FP 474, 3 ID switches, all 4 faces mostly tracked. The
+    /// detector finds nearly every face; its confident false boxes are what keep MOTA low.
+    @Test func shippedModelTracksTheClipAboveTheFloor() throws {
+        let s = try Self.evaluated.get().scores
+        #expect(s.mota >= -0.75)
+        #expect(s.idf1 >= 0.33)
+        #expect(s.idRecall >= 0.6)
+        #expect(s.misses <= 35)
+        #expect(s.motp >= 0.72)
+        #expect(s.idSwitches <= 8)
+        #expect(s.mostlyTracked >= 3)
+    }
+
     /// Comparing tracker settings replays the recorded detections through a fresh tracker:
     /// with the run's own settings that must give back exactly the faces the pipeline produced.
     @Test func replayWithTheRunsOwnSettingsGivesBackItsFaces() throws {
