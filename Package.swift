@@ -67,6 +67,8 @@ let package = Package(
         // Runs the built `facepipe` binary on real encoded video and checks its outputs with ffprobe.
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "facepipe"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
+        // The CLI's own logic (eval-track end to end on a rendered video).
+        .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "FacepipeCore"]),
         .testTarget(name: "BenchTests", dependencies: ["TestSupport", "facepipe", "Engine"]),
     ],
     swiftLanguageModes: [.v6]

@@ -64,11 +64,11 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
 
     /// The values shipped in Configs/tracker.yaml (a test keeps the two equal).
     public static let standard = TrackerConfig(
-        highScore: 0.6, lowScore: 0.2, newTrackScore: 0.7,
+        highScore: 0.7, lowScore: 0.2, newTrackScore: 0.8,
         matchIoUHigh: 0.2, matchIoULow: 0.5, matchIoUTentative: 0.3, fuseScore: true,
         minHits: 3, maxLostSeconds: 1.5, showLostSeconds: 0.25,
         faceEveryFrames: 1, faceMinSeconds: 0,
-        kalman: KalmanNoise(positionNoise: 0.25, velocityNoise: 1.0, measurementNoise: 0.05, initialVelocityStd: 2.0))
+        kalman: KalmanNoise(positionNoise: 0.25, velocityNoise: 1.0, measurementNoise: 0.1, initialVelocityStd: 2.0))
 
     public init(highScore: Float, lowScore: Float, newTrackScore: Float, matchIoUHigh: Float, matchIoULow: Float,
                 matchIoUTentative: Float, fuseScore: Bool, minHits: Int, maxLostSeconds: Double,

@@ -5,9 +5,7 @@ import Detector
 import FacepipeCore
 import Foundation
 import Output
-import Overlay
 import Pipeline
-import Tracker
 
 /// `facepipe run`: capture -> detect -> track -> overlay -> annotated video and/or events.
 struct RunCommand: ParsableCommand {
@@ -68,10 +66,8 @@ struct RunCommand: ParsableCommand {
         }
 
         // Settings and model first: a bad file fails before the camera or stream is opened.
-        let trackerSettings = try TrackerConfig.load(fromFile: Resources.resolve(trackerConfig))
-        let detector = try modelOptions.makeDetector()
-        // The tracker's second round needs the weak detections too (ByteTrack).
-        detector.settings.scoreThreshold = min(detector.settings.scoreThreshold, trackerSettings.lowScore)
+        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig)
+        let detector = assembly.detector
 
         let source = try openSource(location, isCamera: isCamera)
         defer { source.close() }
@@ -102,22 +98,13 @@ struct RunCommand: ParsableCommand {
             eventSinks.append(writer)
         }
 
-        let stages = try description.makeStages { entry -> FrameStage in
-            switch entry.kind {
-            case "detect": return DetectStage(detector: detector)
-            case "track": return TrackerStage(config: trackerSettings, sink: eventWriter)
-            case "overlay": return OverlayStage()
-            default: throw description.unknownStage(entry, known: ["detect", "track", "overlay"])
-            }
-        }.filter { stageKinds.contains($0.stage.name) }
-
-        var settings = description.settings
-        if let detectEvery { settings.detectEvery = detectEvery }
-        switch mode {
-        case .live: settings.policy = .latest
-        case .lossless: settings.policy = .lossless
-        case nil: break
+        let stages = try assembly.stages(of: description, keeping: stageKinds, events: eventWriter)
+        let policy: FramePolicy? = switch mode {
+        case .live: .latest
+        case .lossless: .lossless
+        case nil: nil
         }
+        let settings = PipelineAssembly.settings(of: description, detectEvery: detectEvery, policy: policy)
         let run = try Pipeline(source: source, stages: stages, frameSinks: frameSinks, eventSinks: eventSinks, settings: settings)
         let signals = StopSignals(stopping: run)
         defer { signals.uninstall() }

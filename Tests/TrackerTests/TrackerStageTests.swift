@@ -55,7 +55,7 @@ final class CollectingSink: EventSink {
         #expect(error(text.replacingOccurrences(of: "  velocity_noise: 1.0", with: "  velocity_noise: fast"))
             .hasSuffix("kalman.velocity_noise: expected a number, found 'fast'"))
         #expect(error(text.replacingOccurrences(of: "low_score: 0.2", with: "low_score: 0.8"))
-            .hasSuffix("low_score: must not exceed high_score (0.8 > 0.6)"))
+            .hasSuffix("low_score: must not exceed high_score (0.8 > 0.7)"))
         #expect(error(text.replacingOccurrences(of: "min_hits: 3", with: "min_hits: 0")).hasSuffix("min_hits: must be at least 1, found 0"))
         #expect(error(text.replacingOccurrences(of: "show_lost_seconds: 0.25\n", with: "")).hasSuffix("missing required key 'show_lost_seconds'"))
         #expect(error(text) == "accepted")
