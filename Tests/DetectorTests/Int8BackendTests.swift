@@ -74,6 +74,28 @@ import FacepipeCore
         }
     }
 
+    /// The int8 calibration shipped beside the model belongs to it (a re-exported model without
+    /// a new `facepipe quantize` fails here) and finds what fp32 finds on a training photo:
+    /// every fp32 detection scoring 0.6 or more within IoU 0.8, the count within one.
+    @Test func shippedCalibrationMatchesTheModel() throws {
+        let model = try ModelFile.load(directory: Self.modelFolder)
+        let backend = try Int8Backend.load(modelDirectory: Self.modelFolder, model: model, threads: 2)
+        #expect(backend.quantized.calibration.images == 200)
+        #expect(backend.quantized.calibration.sources.contains("caltech_webfaces"))
+        let fp32 = try FaceDetector(model: model, backend: FP32Backend(model: model, threads: 2))
+        let int8 = try FaceDetector(model: model, backend: backend)
+        let (image, w, h) = try Self.photo(Self.testPhoto)
+        var a: [Detection] = [], b: [Detection] = []
+        try fp32.detect(image, sourceWidth: w, sourceHeight: h, into: &a)
+        try int8.detect(image, sourceWidth: w, sourceHeight: h, into: &b)
+        #expect(!a.isEmpty)
+        #expect(abs(a.count - b.count) <= 1, "fp32 \(a.count) vs int8 \(b.count) detections")
+        // Clear of the 0.5 threshold (one just above it may fall just below in int8).
+        for d in a where d.score >= 0.6 {
+            #expect(b.contains { $0.box.iou(d.box) > 0.8 }, "fp32 detection \(d) has no int8 match at IoU > 0.8")
+        }
+    }
+
     @Test func missingCalibrationIsAClearError() throws {
         let folder = try TestPaths.scratch("int8-backend-none")
         for f in ["model.yaml", "weights.safetensors"] {

@@ -147,8 +147,8 @@ final class AddInt8: Int8Operator, ParallelWork {
     func perform(task: Int, worker: Int) {
         let pixels = chunk(task, of: tasks, count: output.pixels)
         let offset = pixels.lowerBound * output.pixelStride
-        AddKernel.run(a.pointer + offset, b.pointer + offset, count: pixels.count * output.pixelStride, parameters,
-                      output: output.pointer + offset)
+        RescaleLoops.add(a.pointer + offset, b.pointer + offset, count: pixels.count * output.pixelStride, parameters,
+                         output: output.pointer + offset)
     }
 }
 
@@ -178,7 +178,7 @@ final class ConcatInt8: Int8Operator, ParallelWork {
     func perform(task: Int, worker: Int) {
         let part = inputs[task / pixelChunks]
         let pixels = chunk(task % pixelChunks, of: pixelChunks, count: output.pixels)
-        ConcatKernel.copySlice(input: part.tensor.pointer + pixels.lowerBound * part.tensor.pixelStride,
+        RescaleLoops.copySlice(input: part.tensor.pointer + pixels.lowerBound * part.tensor.pixelStride,
                                inputStride: part.tensor.pixelStride, channels: part.tensor.channels, pixels: pixels.count,
                                rescale: part.rescale, shift: parameters.shift, clamp: parameters.clamp,
                                output: output.pointer + pixels.lowerBound * output.pixelStride + part.channelOffset,
