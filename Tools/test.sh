@@ -10,6 +10,6 @@ bash Tests/FakeCamera/install.sh   # the fake V4L2 camera the capture tests use 
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2
 # The allocation-counting suites hook the Swift runtime process-wide: each runs alone.
-for suite in TrackerTests.SteadyStateTests OverlayTests.OverlaySteadyStateTests; do
+for suite in TrackerTests.SteadyStateTests OverlayTests.OverlaySteadyStateTests EngineTests.Int8SteadyStateTests; do
     FACEPIPE_ALLOCATION_TESTS=1 swift test --skip-build --filter "$suite"
 done

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import Foundation
 @testable import Engine
@@ -6,7 +7,8 @@ import Glibc
 #endif
 
 /// The frame path of the int8 network allocates nothing once planned.
-@Suite struct Int8SteadyStateTests {
+@Suite(.enabled(if: allocationTestsEnabled, "run alone by Tools/test.sh (FACEPIPE_ALLOCATION_TESTS=1)"))
+struct Int8SteadyStateTests {
     @Test func runAllocatesNothing() throws {
         let model = try ModelFile.load(directory: TestModels.tinyDirectory)
         let image = Int8TestModels.randomImage(width: 90, height: 60, seed: 4)

@@ -122,3 +122,33 @@ def test_vgg16_reference_has_the_paper_layout():
     assert nodes["m3_ctx_dimred"].out_channels == 128
     assert nodes["m1_lateral8"].inputs == ["conv4_3"] and nodes["m1_lateral16"].inputs == ["conv5_3"]
     assert nodes["m3_pool"].inputs == ["conv5_3"] and nodes["m1_concat"].relu
+
+
+def test_wider_layout_folder_trains_unchanged(tmp_path):
+    """A WIDER-layout folder (wider_face_train_bbx_gt.txt + WIDER_train/images/<event>/x.jpg), built here from
+    training photos, loads with invalid and tiny boxes as ignore regions, and trains."""
+    import json
+    import shutil
+    from facetools.data import load_sets
+    src = os.path.join(DATA, "train/caltech_webfaces")
+    lines = [json.loads(x) for x in open(os.path.join(src, "labels.jsonl"))][:3]
+    root = tmp_path / "WIDER"
+    event = root / "WIDER_train" / "images" / "0--Parade"
+    event.mkdir(parents=True)
+    gt = []
+    for o in lines:
+        name = os.path.basename(o["image"])
+        shutil.copy(os.path.join(src, o["image"]), event / name)
+        rows = [f"{round(x)} {round(y)} {round(w)} {round(h)} 0 0 0 0 0 0" for x, y, w, h in o["boxes"]]
+        rows.append("5 5 1 1 0 0 0 0 0 0")      # 1 px: not learnable, must become an ignore region
+        rows.append("10 10 30 30 0 0 0 1 0 0")  # flagged invalid: ignore region
+        gt += [f"0--Parade/{name}", str(len(rows))] + rows
+    (root / "wider_face_train_bbx_gt.txt").write_text("\n".join(gt) + "\n")
+    records = load_sets([str(root)], DATA)
+    assert len(records) == 3
+    for rec, o in zip(records, lines):
+        assert os.path.exists(rec.path)
+        assert len(rec.boxes) == len(o["boxes"]) and len(rec.ignore) == 2
+    args = train.parse_args(["--sets", str(root), "--data-root", DATA, "--out", str(tmp_path / "run"),
+                             "--iters", "2", "--batch", "2", "--size", "128", "--workers", "0", "--threads", "1"])
+    assert train.train(args)["iters"] == 2
