@@ -19,17 +19,20 @@ public final class FP32Network: @unchecked Sendable {
     /// Per-layer facts for reports and benchmarks, in execution order.
     public let layers: [LayerInfo]
     /// When true, `run()` records each layer's wall time in `layerNanoseconds`.
-    public var recordsLayerTimes = false
+    public var recordsLayerTimes: Bool {
+        get { times.enabled }
+        set { times.enabled = newValue }
+    }
     /// Wall time of each layer in the last timed run (same order as `layers`). A copy:
     /// the network records into its own fixed buffer, so timing allocates nothing either.
-    public var layerNanoseconds: [UInt64] { Array(UnsafeBufferPointer(start: timings, count: operators.count)) }
+    public var layerNanoseconds: [UInt64] { times.values }
 
     private let pool: WorkerPool
     private let storage: [TensorStorage]          // [0] = input, then one per layer
     private let tensorIndex: [String: Int]          // name -> storage index
     private let operators: [FP32Operator]
     private let scratch: TensorStorage?
-    private let timings: UnsafeMutablePointer<UInt64>
+    private let times: LayerTimes
 
     public struct LayerInfo: Sendable, Equatable {
         public var name: String
@@ -94,11 +97,8 @@ public final class FP32Network: @unchecked Sendable {
         layers = model.layers.enumerated().map { i, layer in
             LayerInfo(name: layer.name, op: layer.operation.opName, outputShape: plan.outputShapes[i], macs: plan.macs[i])
         }
-        timings = .allocate(capacity: operators.count)
-        timings.initialize(repeating: 0, count: operators.count)
+        times = LayerTimes(count: operators.count)
     }
-
-    deinit { timings.deallocate() }
 
     public var inputShape: TensorShape { plan.inputShape }
 
@@ -110,15 +110,7 @@ public final class FP32Network: @unchecked Sendable {
 
     /// Runs every layer in order on the current input.
     public func run() {
-        if recordsLayerTimes {
-            for (i, op) in operators.enumerated() {
-                let start = monotonicNanoseconds()
-                op.run(pool: pool)
-                timings[i] = monotonicNanoseconds() - start
-            }
-        } else {
-            for op in operators { op.run(pool: pool) }
-        }
+        times.run { operators[$0].run(pool: pool) }
     }
 
     /// A layer's output (or "image", the input) after the last run.

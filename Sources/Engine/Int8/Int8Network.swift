@@ -25,9 +25,12 @@ public final class Int8Network: @unchecked Sendable {
     /// Per-layer facts for reports and benchmarks, in execution order (as FP32Network's).
     public let layers: [FP32Network.LayerInfo]
     /// When true, `run()` records each layer's wall time in `layerNanoseconds`.
-    public var recordsLayerTimes = false
+    public var recordsLayerTimes: Bool {
+        get { times.enabled }
+        set { times.enabled = newValue }
+    }
     /// Wall time of each layer in the last timed run (same order as `layers`).
-    public var layerNanoseconds: [UInt64] { Array(UnsafeBufferPointer(start: timings, count: operators.count)) }
+    public var layerNanoseconds: [UInt64] { times.values }
 
     private let pool: WorkerPool
     private let tensors: [String: Int8Tensor]
@@ -35,7 +38,7 @@ public final class Int8Network: @unchecked Sendable {
     /// One per `floatOutputs` entry, same order.
     private let dequantizers: [DequantizeInt8]
     private let inputTensor: Int8Tensor
-    private let timings: UnsafeMutablePointer<UInt64>
+    private let times: LayerTimes
 
     public convenience init(model: ModelFile, quantized: Int8Model, inputWidth: Int, inputHeight: Int,
                             threads: Int = 1, floatOutputs: [String] = []) throws {
@@ -129,11 +132,8 @@ public final class Int8Network: @unchecked Sendable {
         layers = model.layers.enumerated().map { i, layer in
             FP32Network.LayerInfo(name: layer.name, op: layer.operation.opName, outputShape: plan.outputShapes[i], macs: plan.macs[i])
         }
-        timings = .allocate(capacity: max(1, operators.count))
-        timings.initialize(repeating: 0, count: max(1, operators.count))
+        times = LayerTimes(count: operators.count)
     }
-
-    deinit { timings.deallocate() }
 
     /// Packs a conv's int8 weights with its requantisation; a grouped conv becomes a dense one
     /// with zero weights between groups (exact; SSH models have none, so no grouped kernel).
@@ -171,15 +171,7 @@ public final class Int8Network: @unchecked Sendable {
 
     /// Runs every layer in order, then dequantises the float outputs.
     public func run() {
-        if recordsLayerTimes {
-            for (i, op) in operators.enumerated() {
-                let start = monotonicNanoseconds()
-                op.run(pool: pool)
-                timings[i] = monotonicNanoseconds() - start
-            }
-        } else {
-            for op in operators { op.run(pool: pool) }
-        }
+        times.run { operators[$0].run(pool: pool) }
         for d in dequantizers { d.run() }
     }
 
