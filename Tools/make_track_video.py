@@ -153,8 +153,10 @@ def render(args):
     except OSError as e:
         raise ToolError(f"cannot read photo {photo_path}: {e}")
     boxes = [tuple(float(v) for v in b[:4]) for b in label.get("boxes", [])]
-    if not boxes:
-        raise ToolError(f"{args.labels}: '{args.image}' has no face boxes")
+    if args.face_free and (boxes or label.get("ignore")):
+        raise ToolError(f"{args.labels}: '{args.image}' has face boxes or ignore regions, so it is not face-free")
+    if not boxes and not args.face_free:
+        raise ToolError(f"{args.labels}: '{args.image}' has no face boxes (--face-free renders such pictures)")
 
     frames = int(round(args.fps * args.seconds))
     camera = CameraPath(photo.width, photo.height, out_w, out_h, args.seconds, args.seed)
@@ -216,6 +218,9 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--seed", type=int, default=1, help="seed of the camera shake")
     parser.add_argument("--crf", type=int, default=20, help="x264 quality (lower is better)")
+    parser.add_argument("--face-free", action="store_true",
+                        help="the picture must have no face box and no ignore region: a truth with no face, "
+                             "where every box a detector shows is false")
     args = parser.parse_args(argv)
     try:
         frames, gt_path = render(args)

@@ -52,11 +52,12 @@ def default_facepipe():
                          "`swift build -c release --product facepipe` or pass --facepipe")
 
 
-def render(data, out_dir, reuse):
-    """Renders every benchmark video (or reuses it); returns the video paths."""
+def render(data, out_dir, reuse, videos=None, root="train", options=()):
+    """Renders every benchmark video (or reuses it); returns the video paths. `videos` (default
+    VIDEOS) name folders under data/<root>/; `options` go to make_track_video.py."""
     paths = []
-    for folder, image, size, fps, seconds, seed in VIDEOS:
-        labels = os.path.join(data, "train", folder, "labels.jsonl")
+    for folder, image, size, fps, seconds, seed in VIDEOS if videos is None else videos:
+        labels = os.path.join(data, root, folder, "labels.jsonl")
         if "/eval/" in labels or "dlib_faces" in labels:
             raise BenchmarkError(f"{labels}: evaluation-only data must not be used here")
         name = f"{os.path.splitext(os.path.basename(image))[0]}-{size}-{fps}fps-s{seed}"
@@ -67,7 +68,7 @@ def render(data, out_dir, reuse):
             continue
         command = [sys.executable, os.path.join(REPO, "Tools", "make_track_video.py"), "--labels", labels,
                    "--image", image, "--out", video, "--size", size, "--fps", str(fps),
-                   "--seconds", str(seconds), "--seed", str(seed)]
+                   "--seconds", str(seconds), "--seed", str(seed), *options]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise BenchmarkError(f"rendering {name} failed: {result.stderr.strip()}")

@@ -15,6 +15,17 @@ public struct APResult: Sendable {
     public var falsePositives: Int
     public var droppedByRegion: Int
     public var droppedByFlag: Int
+    /// Precision and recall of the detections at or above a score: what a user sees at the
+    /// threshold the detector ships with (AP alone hides it). Nil unless asked for.
+    public var operatingPoint: OperatingPoint?
+}
+
+public struct OperatingPoint: Sendable {
+    public var threshold: Float
+    public var truePositives: Int
+    public var falsePositives: Int
+    public var precision: Double { Double(truePositives) / Double(max(truePositives + falsePositives, 1)) }
+    public var recall: Double
 }
 
 public enum MatchOutcome: Int8, Sendable { case falsePositive = 0, truePositive = 1, droppedByFlag = -1, droppedByRegion = -2 }
@@ -46,11 +57,13 @@ public enum AveragePrecision {
     }
 
     /// `detections[i]` belongs to `labels[i]`.
-    public static func evaluate(labels: [LabelledImage], detections: [[Detection]], iou: Float) -> APResult {
+    /// `operatingScore`: also count precision and recall of the detections scoring at least this.
+    public static func evaluate(labels: [LabelledImage], detections: [[Detection]], iou: Float,
+                                operatingScore: Float? = nil) -> APResult {
         precondition(labels.count == detections.count)
         var scored: [(score: Float, tp: Bool)] = []
         var result = APResult(iou: iou, ap: .nan, faces: 0, detections: 0, truePositives: 0, falsePositives: 0,
-                              droppedByRegion: 0, droppedByFlag: 0)
+                              droppedByRegion: 0, droppedByFlag: 0, operatingPoint: nil)
         for (label, dets) in zip(labels, detections) {
             result.faces += label.scored.filter { $0 }.count
             result.detections += dets.count
@@ -66,6 +79,12 @@ public enum AveragePrecision {
                 case .droppedByRegion: result.droppedByRegion += 1
                 }
             }
+        }
+        if let t = operatingScore {
+            let above = scored.filter { $0.score >= t }
+            let tp = above.filter(\.tp).count
+            result.operatingPoint = OperatingPoint(threshold: t, truePositives: tp, falsePositives: above.count - tp,
+                                                   recall: result.faces > 0 ? Double(tp) / Double(result.faces) : .nan)
         }
         guard result.faces > 0 else { return result }
         scored = scored.enumerated().sorted { a, b in

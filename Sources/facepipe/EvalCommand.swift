@@ -48,8 +48,10 @@ struct EvalCommand: ParsableCommand {
         }
         let sets = try data.map { path in (path: path, labels: try LabelsFile.load(path)) }
         var table: [Row] = []
+        var shipped: Float = 0
         for engine in chosen {
             let detector = try modelOptions.makeDetector(engine: engine)
+            shipped = detector.settings.scoreThreshold  // the model's own, Configs/detector.yaml's or --score
             detector.settings.scoreThreshold = evalScore
             let resizer = FrameResizer(maxShort: detector.maxSides.short, maxLong: detector.maxSides.long)
             let frame = VideoFrame(), image = RGBImage()
@@ -80,12 +82,15 @@ struct EvalCommand: ParsableCommand {
                     try (lines.joined(separator: "\n") + "\n").write(toFile: "\(jsonl)/\(engine.rawValue)-\(name).jsonl",
                                                                      atomically: true, encoding: .utf8)
                 }
-                let results = iou.map { AveragePrecision.evaluate(labels: set.labels, detections: all, iou: $0) }
+                let results = iou.map {
+                    AveragePrecision.evaluate(labels: set.labels, detections: all, iou: $0, operatingScore: shipped)
+                }
                 table.append(Row(set: name, engine: engine, images: set.labels.count, results: results,
                                  ms: Double(networkNanoseconds) / 1e6 / Double(max(1, set.labels.count))))
             }
         }
         printTable(table, engines: chosen)
+        printOperatingPoints(table, threshold: shipped)
     }
 
     /// "eden_mask_wearing" for .../eden_mask_wearing/labels.jsonl, "dlib_faces-testing" for testing_labels.jsonl.
@@ -113,6 +118,24 @@ struct EvalCommand: ParsableCommand {
                   let b = rows.first(where: { $0.set == set && $0.engine == .int8 }) else { continue }
             let deltas = zip(a.results, b.results).map { String(format: "%+.2f", ($1.ap - $0.ap) * 100) }
             print("\(set): int8 - fp32 AP points at IoU \(iou.map { String(format: "%.2g", $0) }.joined(separator: "/")): \(deltas.joined(separator: " / "))")
+        }
+    }
+}
+
+extension EvalCommand {
+    /// What a user meets: precision and recall of the boxes at the threshold the detector runs at.
+    private func printOperatingPoints(_ rows: [Row], threshold: Float) {
+        print("\nat the detector's score threshold \(String(format: "%.2f", threshold)) (Configs/detector.yaml, the model's own, or --score):")
+        print("set".padding(toLength: 20, withPad: " ", startingAt: 0) + " engine"
+              + iou.map { String(format: "  P@%.2g    R@%.2g", $0, $0) }.joined() + "  boxes")
+        for r in rows {
+            let cells = r.results.map { res -> String in
+                guard let op = res.operatingPoint else { return "       -       -" }
+                return String(format: " %6.2f%% %6.2f%%", op.precision * 100, op.recall * 100)
+            }
+            let boxes = r.results.first?.operatingPoint.map { $0.truePositives + $0.falsePositives } ?? 0
+            print(r.set.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + r.engine.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+                  + cells.joined() + String(format: " %6d", boxes))
         }
     }
 }

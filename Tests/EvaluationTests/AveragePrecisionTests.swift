@@ -26,6 +26,16 @@ private func det(_ x: Float, _ y: Float, _ w: Float, _ h: Float, _ s: Float) -> 
         #expect(r.truePositives == 2 && r.falsePositives == 1 && r.droppedByRegion == 1 && r.faces == 2)
     }
 
+    @Test func operatingPointCountsOnlyBoxesAtOrAboveTheThreshold() {
+        let dets = [det(0, 0, 10, 10, 0.9), det(1, 0, 10, 10, 0.8), det(102, 2, 10, 10, 0.7), det(50, 0, 10, 10, 0.6)]
+        // At 0.8: the TP on A and the duplicate FP; B (0.6) is below, the region drop never counts.
+        let op = AveragePrecision.evaluate(labels: [label], detections: [dets], iou: 0.5, operatingScore: 0.8).operatingPoint
+        #expect(op?.truePositives == 1 && op?.falsePositives == 1 && op?.precision == 0.5 && op?.recall == 0.5)
+        let all = AveragePrecision.evaluate(labels: [label], detections: [dets], iou: 0.5, operatingScore: 0.6).operatingPoint
+        #expect(all?.truePositives == 2 && all?.falsePositives == 1 && all?.recall == 1)
+        #expect(AveragePrecision.evaluate(labels: [label], detections: [dets], iou: 0.5).operatingPoint == nil)
+    }
+
     @Test func iouThresholdDecidesTheMatch() {
         // Shifted by 4 px: IoU = 60/140 = 0.43: a TP at 0.3, an FP at 0.5.
         let d = [det(4, 0, 10, 10, 0.9)]

@@ -28,6 +28,12 @@ class Record:
     boxes: np.ndarray   # [N,4] x1 y1 x2 y2
     ignore: np.ndarray  # [M,4]
     weight: float = 1.0
+    group: str = ""     # pictures that must stay on one side of a split (a clip, a near-duplicate pair)
+
+    @property
+    def face_free(self) -> bool:
+        """No face and no ignore region: every box the detector puts here is false."""
+        return len(self.boxes) == 0 and len(self.ignore) == 0
 
 
 def _xywh_to_xyxy(items) -> np.ndarray:
@@ -36,7 +42,26 @@ def _xywh_to_xyxy(items) -> np.ndarray:
     return a
 
 
-def load_jsonl_folder(folder: str, weight: float = 1.0) -> list[Record]:
+def wider_to_hand_style(boxes: np.ndarray) -> np.ndarray:
+    """WIDER-style boxes (forehead to chin: the public detectors that labelled `pseudo/`, and
+    WIDER FACE itself) in the hand-labelled style of `train/` and `eval/` (brow to chin).
+    Measured on 2,048 faces of `train/` (pseudo/README.md): same width and x centre, height
+    x 0.88, centre 0.12 h lower, i.e. (x, y + 0.18 h, w, 0.88 h). Mixing the two styles
+    unconverted would teach an average box that matches neither."""
+    out = boxes.copy()
+    h = boxes[:, 3] - boxes[:, 1]
+    out[:, 1] = boxes[:, 1] + 0.18 * h
+    out[:, 3] = out[:, 1] + 0.88 * h
+    return out
+
+
+def _clip_key(obj: dict) -> str:
+    """Frames of one clip share a group: `source` without its `#frame=N`."""
+    src = obj.get("source", "")
+    return src.split("#frame=")[0] if "#frame=" in src else ""
+
+
+def load_jsonl_folder(folder: str, weight: float = 1.0, wider_style: bool = False) -> list[Record]:
     """A folder with labels.jsonl: {"image", "boxes": [[x,y,w,h]], "ignore": [[x,y,w,h]]}."""
     records = []
     with open(os.path.join(folder, "labels.jsonl")) as f:
@@ -52,13 +77,17 @@ def load_jsonl_folder(folder: str, weight: float = 1.0) -> list[Record]:
                 mask = np.array([bool(x.get("ignore", 0)) for x in flags])
                 ignore = np.concatenate([ignore, boxes[mask]])
                 boxes = boxes[~mask]
-            records.append(Record(os.path.join(folder, o["image"]), boxes, ignore, weight))
+            if wider_style:
+                boxes = wider_to_hand_style(boxes)
+            key = _clip_key(o) or f"{os.path.basename(os.path.normpath(folder))}/{o['image']}"
+            records.append(Record(os.path.join(folder, o["image"]), boxes, ignore, weight, key))
     return records
 
 
 def load_wider_folder(folder: str) -> list[Record]:
     """WIDER FACE layout: wider_face_train_bbx_gt.txt (+ images/ beside or under WIDER_train/).
-    Boxes flagged invalid or smaller than 2 px become ignore regions."""
+    Boxes flagged invalid or smaller than 2 px become ignore regions; boxes are converted to
+    the hand-labelled style."""
     gt = None
     for cand in ("wider_face_train_bbx_gt.txt", "wider_face_split/wider_face_train_bbx_gt.txt"):
         if os.path.exists(os.path.join(folder, cand)):
@@ -84,12 +113,30 @@ def load_wider_folder(folder: str) -> list[Record]:
             v = [int(x) for x in row.split()[:10]]
             x, y, w, h, invalid = v[0], v[1], v[2], v[3], v[7]
             (ignore if invalid or w < 2 or h < 2 else boxes).append([x, y, w, h])
-        records.append(Record(os.path.join(image_root, name), _xywh_to_xyxy(boxes), _xywh_to_xyxy(ignore)))
+        records.append(Record(os.path.join(image_root, name), wider_to_hand_style(_xywh_to_xyxy(boxes)),
+                              _xywh_to_xyxy(ignore), group=name))
     return records
 
 
+def _join_near_duplicates(records: list[Record], data_root: str) -> None:
+    """Near-identical pictures (train/near_duplicate_pairs.json) share a group, so a split
+    never puts one in training and its twin in validation."""
+    pairs_file = os.path.join(data_root, "train", "near_duplicate_pairs.json")
+    if not os.path.exists(pairs_file):
+        return
+    with open(pairs_file) as f:
+        pairs = json.load(f)
+    alias = {}
+    for a, b, *_ in pairs:  # groups are "<set>/images/<name>", as in the pairs file
+        alias[b] = alias.get(a, a)
+    for r in records:
+        r.group = alias.get(r.group, r.group)
+
+
 def load_sets(specs: list[str], data_root: str) -> list[Record]:
-    """specs: 'train/eden_mask_wearing', 'pseudo/coco128:0.5' (folder[:sampling weight]), or a WIDER folder."""
+    """specs: 'train/eden_mask_wearing', 'pseudo/coco128:0.5' (folder[:sampling weight]), or a WIDER folder.
+    Sets under `pseudo/` (and WIDER folders) carry WIDER-style boxes and are converted to the
+    hand-labelled style on load."""
     records = []
     for spec in specs:
         path, _, w = spec.partition(":")
@@ -98,18 +145,23 @@ def load_sets(specs: list[str], data_root: str) -> list[Record]:
             raise ValueError(f"{spec}: evaluation-only data must never be used for training")
         weight = float(w) if w else 1.0
         if os.path.exists(os.path.join(folder, "labels.jsonl")):
-            recs = load_jsonl_folder(folder, weight)
+            wider_style = os.path.normpath(folder).split(os.sep)[-2:-1] == ["pseudo"]
+            recs = load_jsonl_folder(folder, weight, wider_style)
         else:
             recs = load_wider_folder(folder)
             for r in recs:
                 r.weight = weight
         records.extend(recs)
+    _join_near_duplicates(records, data_root)
     return records
 
 
 def photometric(img: np.ndarray, rng: random.Random) -> np.ndarray:
-    """Brightness, contrast, saturation jitter and occasional grey, on float32 HWC RGB."""
+    """Brightness, contrast, saturation jitter, occasional grey and occasional night-dark
+    (video is often dim; the data has few dark scenes), on float32 HWC RGB."""
     img = img.astype(np.float32)
+    if rng.random() < 0.15:
+        img *= rng.uniform(0.25, 0.7)
     if rng.random() < 0.5:
         img += rng.uniform(-32, 32)
     if rng.random() < 0.5:
@@ -123,44 +175,53 @@ def photometric(img: np.ndarray, rng: random.Random) -> np.ndarray:
 
 
 class CropDataset:
-    """Random square crops with scale jitter, resized to size x size, plus flips and colour."""
+    """Square training crops at the scale the detector runs at.
 
-    SCALES = (0.3, 0.45, 0.6, 0.8, 1.0)
+    At run time a picture is resized so its short side is <= 400 and its long side <= 800,
+    and the network sees all of it: background included, at that scale. So a crop here is a
+    size x size window of the picture resized by that same factor times a jitter of 0.5x-2x
+    (log-uniform), placed over a face most of the time and anywhere otherwise; a window
+    larger than the picture is padded with the grey the engine pads with. Items are indexed
+    by (record index, draw number) so the same picture drawn twice gets two crops.
+    """
 
-    def __init__(self, records: list[Record], size: int, seed: int = 0, augment: bool = True):
+    JITTER_LOG2 = (-1.0, 1.0)
+    ON_FACE = 0.8
+
+    def __init__(self, records: list[Record], size: int, seed: int = 0, augment: bool = True,
+                 max_short: int = 400, max_long: int = 800):
         self.records = records
         self.size = size
         self.seed = seed
         self.augment = augment
+        self.max_short, self.max_long = max_short, max_long
         self.epoch = 0
 
     def __len__(self):
         return len(self.records)
 
-    def __getitem__(self, index: int):
-        rng = random.Random((self.seed * 1_000_003 + self.epoch) * 1_000_003 + index)
+    def __getitem__(self, item):
+        index, draw = item if isinstance(item, tuple) else (item, 0)
+        rng = random.Random(((self.seed * 1_000_003 + self.epoch) * 1_000_003 + index) * 1_000_003 + draw)
         rec = self.records[index]
         img = Image.open(rec.path).convert("RGB")
         w, h = img.size
-        boxes, ignore = rec.boxes.copy(), rec.ignore.copy()
         if self.augment:
-            crop = self._choose_crop(w, h, boxes, rng)
-        else:
-            side = max(w, h)
-            crop = (0, 0, side)
-        x0, y0, side = crop
-        scale = self.size / side
-        img = img.crop((x0, y0, x0 + side, y0 + side)).resize((self.size, self.size), Image.BILINEAR)
-        arr = np.asarray(img)
-        boxes = (boxes - [x0, y0, x0, y0]) * scale
-        ignore = (ignore - [x0, y0, x0, y0]) * scale
+            scale = min(self.max_short / min(w, h), self.max_long / max(w, h), 1.0)
+            scale *= 2.0 ** rng.uniform(*self.JITTER_LOG2)
+            x0, y0 = self._window(w, h, self.size / scale, rec.boxes, rng)
+        else:  # the whole picture, long side to size (smoke tests)
+            scale, x0, y0 = self.size / max(w, h), 0.0, 0.0
+        arr, (ox, oy, sx, sy) = self._render(img, x0, y0, scale)
+        boxes = rec.boxes * [sx, sy, sx, sy] + [ox, oy, ox, oy]
+        ignore = rec.ignore * [sx, sy, sx, sy] + [ox, oy, ox, oy]
         # Faces whose centre left the crop, or that are too small to learn, must not be negatives.
         centres = (boxes[:, :2] + boxes[:, 2:]) / 2
         inside = (centres >= 0).all(1) & (centres < self.size).all(1)
         boxes = np.clip(boxes, 0, self.size)
         small = np.minimum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) < MIN_FACE
         keep = inside & ~small
-        ignore = np.concatenate([np.clip(ignore, 0, self.size), boxes[~keep]]) if len(boxes) else np.clip(ignore, 0, self.size)
+        ignore = np.concatenate([np.clip(ignore, 0, self.size), boxes[~keep]])
         boxes = boxes[keep]
         if self.augment and rng.random() < 0.5:
             arr = arr[:, ::-1]
@@ -169,20 +230,45 @@ class CropDataset:
         arr = photometric(arr, rng) if self.augment else arr.astype(np.float32)
         tensor = (arr - np.array(MEAN, np.float32)) / np.array(STD, np.float32)
         return (np.ascontiguousarray(tensor.transpose(2, 0, 1), dtype=np.float32),
-                boxes.astype(np.float32), ignore.astype(np.float32))
+                boxes.astype(np.float32).reshape(-1, 4), ignore.astype(np.float32).reshape(-1, 4))
 
-    def _choose_crop(self, w: int, h: int, boxes: np.ndarray, rng: random.Random):
-        short = min(w, h)
-        for _ in range(20):
-            side = max(1, int(short * rng.choice(self.SCALES)))
-            x0 = rng.randint(0, w - side)
-            y0 = rng.randint(0, h - side)
-            if len(boxes) == 0:
-                return x0, y0, side
-            c = (boxes[:, :2] + boxes[:, 2:]) / 2
-            if ((c[:, 0] >= x0) & (c[:, 0] < x0 + side) & (c[:, 1] >= y0) & (c[:, 1] < y0 + side)).any():
-                return x0, y0, side
-        return 0, 0, short
+    def _window(self, w: int, h: int, side: float, boxes: np.ndarray, rng: random.Random):
+        """Top-left corner (source pixels) of a side x side window: over a random face's
+        centre with probability ON_FACE, else anywhere; centred jitter where the picture is
+        smaller than the window."""
+        centre = None
+        if len(boxes) and rng.random() < self.ON_FACE:
+            b = boxes[rng.randrange(len(boxes))]
+            centre = ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+
+        def axis(extent: int, c):
+            if extent <= side:  # picture smaller than the window: place it anywhere inside
+                return -rng.uniform(0, side - extent)
+            lo, hi = 0.0, extent - side
+            if c is not None:
+                lo, hi = max(lo, c - side + 1), min(hi, c - 1)
+                if lo > hi:
+                    lo = hi = min(max(c - side / 2, 0.0), extent - side)
+            return rng.uniform(lo, hi)
+
+        return axis(w, centre and centre[0]), axis(h, centre and centre[1])
+
+    def _render(self, img: Image.Image, x0: float, y0: float, scale: float):
+        """The window resized into a grey size x size canvas; returns the canvas and the
+        mapping source -> canvas (offset x, offset y, scale x, scale y) actually applied."""
+        w, h = img.size
+        side = self.size / scale
+        ix0, iy0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+        ix1, iy1 = min(w, int(np.ceil(x0 + side))), min(h, int(np.ceil(y0 + side)))
+        canvas = np.full((self.size, self.size, 3), 128, np.uint8)
+        ox, oy = max(0, round((ix0 - x0) * scale)), max(0, round((iy0 - y0) * scale))
+        rw = max(1, min(self.size - ox, round((ix1 - ix0) * scale)))
+        rh = max(1, min(self.size - oy, round((iy1 - iy0) * scale)))
+        sx, sy = rw / max(1, ix1 - ix0), rh / max(1, iy1 - iy0)
+        if ix1 > ix0 and iy1 > iy0:
+            part = img.crop((ix0, iy0, ix1, iy1)).resize((rw, rh), Image.BILINEAR)
+            canvas[oy:oy + rh, ox:ox + rw] = np.asarray(part)
+        return canvas, (ox - ix0 * sx, oy - iy0 * sy, sx, sy)
 
 
 def collate(batch):

@@ -55,7 +55,7 @@ def deploy_model(cfg: dict, tensors: dict[str, torch.Tensor]) -> SSH:
     return model
 
 
-def model_yaml(name: str, model: SSH) -> dict:
+def model_yaml(name: str, model: SSH, detector: dict | None = None) -> dict:
     return {
         "format": FORMAT,
         "name": name,
@@ -65,18 +65,18 @@ def model_yaml(name: str, model: SSH) -> dict:
         "detector": {
             "modules": [{"name": m, "stride": s, "anchor_sizes": list(sizes), "cls": f"{m}_cls", "reg": f"{m}_reg"}
                         for m, s, sizes in MODULES],
-            **DETECTOR,
+            **(detector or DETECTOR),
         },
     }
 
 
-def write_model(out_dir: str, name: str, cfg: dict, tensors: dict) -> SSH:
+def write_model(out_dir: str, name: str, cfg: dict, tensors: dict, detector: dict | None = None) -> SSH:
     os.makedirs(out_dir, exist_ok=True)
     model = deploy_model(cfg, tensors)
     save_file(tensors, os.path.join(out_dir, "weights.safetensors"), metadata={"format": FORMAT, "name": name})
     with open(os.path.join(out_dir, "model.yaml"), "w") as f:
         f.write(f"# {name}: SSH face detector, written by Tools/export.py (format: Configs/models/FORMAT.md)\n")
-        yaml.safe_dump(model_yaml(name, model), f, sort_keys=False, default_flow_style=None, width=140)
+        yaml.safe_dump(model_yaml(name, model, detector), f, sort_keys=False, default_flow_style=None, width=140)
     return model
 
 
@@ -152,12 +152,40 @@ def write_golden(model: SSH, desc: dict, image_path: str, out_dir: str) -> None:
                         **{k: d[k] for k in DETECTOR}}, f, sort_keys=False)
 
 
+def calibrate(cfg: dict, tensors: dict, precision: float, data_root: str | None):
+    """Platt calibration folded into the heads and the shipped threshold, on validation pictures."""
+    from . import calibration as cal
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    root = data_root or os.path.join(os.path.dirname(repo), "shared", "data")
+    records, free = cal.validation_records(root)
+    raw = cal.collect(deploy_model(cfg, tensors), INPUT, DETECTOR, records)
+    a, b = cal.fit_platt(raw.scores, raw.is_face)
+    tensors = cal.fold_platt(tensors, a, b)
+    v = cal.collect(deploy_model(cfg, tensors), INPUT, DETECTOR, records)
+    threshold = cal.operating_threshold(v, precision)
+    print(f"calibration on {len(records)} validation pictures ({free} face-free, {v.faces} faces): "
+          f"score' = sigmoid({a:.4f} * logit(score) + {b:.4f}); validation AP@0.5 "
+          f"{100 * cal.average_precision(v):.2f}, AP@0.3 {100 * cal.average_precision(v, 0.3):.2f}", file=sys.stderr)
+    print(cal.reliability_table(v), file=sys.stderr)
+    for t in sorted({0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, threshold}):
+        p5, r5, tp, fp = cal.precision_recall(v, t)
+        p3, r3, _, _ = cal.precision_recall(v, t, 0.3)
+        mark = "  <- shipped" if t == threshold else ""
+        print(f"threshold {t:.2f}: IoU 0.5 precision {p5:.3f} recall {r5:.3f} ({tp} TP, {fp} FP); "
+              f"IoU 0.3 precision {p3:.3f} recall {r3:.3f}{mark}", file=sys.stderr)
+    return tensors, threshold
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="Tools/export.py", description=__doc__)
     p.add_argument("checkpoint", nargs="?", help="training checkpoint (last.pt); omit with --random")
     p.add_argument("--random", metavar="BACKBONE_YAML", help="export untrained random weights of this backbone")
-    p.add_argument("--out", required=True, help="model folder to write (e.g. Configs/models/ssh-edge)")
-    p.add_argument("--name", default="ssh-edge")
+    p.add_argument("--out", required=True, help="model folder to write (e.g. Configs/models/ssh-lite)")
+    p.add_argument("--name", default="ssh-lite")
+    p.add_argument("--calibrate", action="store_true",
+                   help="fit score calibration and the shipped threshold on the training side's validation split")
+    p.add_argument("--precision", type=float, default=0.95, help="validation precision the shipped threshold must reach")
+    p.add_argument("--data-root", default=None, help="data folder for --calibrate (default ../shared/data)")
     p.add_argument("--onnx", action="store_true", help="also write model.onnx")
     p.add_argument("--golden", metavar="IMAGE", help="also write golden tensors for this picture")
     p.add_argument("--golden-out", default=None, help="golden folder (default Tests/Fixtures/golden/<name>)")
@@ -174,7 +202,10 @@ def main(argv=None):
         trained.load_state_dict(state["model"])
         trained.eval()
     tensors = folded_tensors(trained)
-    model = write_model(a.out, a.name, cfg, tensors)
+    detector = dict(DETECTOR)
+    if a.calibrate:
+        tensors, detector["score_threshold"] = calibrate(cfg, tensors, a.precision, a.data_root)
+    model = write_model(a.out, a.name, cfg, tensors, detector)
     # The folded model must compute what the trained one does (BN in eval mode).
     x = torch.randn(1, 3, 64, 96)
     with torch.no_grad():
@@ -185,9 +216,9 @@ def main(argv=None):
         if k.endswith("_reg"):
             r = r * std.repeat(r.shape[1] // 4)[None, :, None, None]
         err = (r - got[k]).abs().max().item() / max(1e-6, r.abs().max().item())
-        if err > 1e-4:
+        if err > 1e-4 and not (a.calibrate and k.endswith("_cls")):  # calibration rescales the cls heads
             sys.exit(f"export check failed: {k} differs by {err:.2e} after folding")
-    desc = model_yaml(a.name, model)
+    desc = model_yaml(a.name, model, detector)
     if a.onnx:
         write_onnx(model, os.path.join(a.out, "model.onnx"))
     if a.golden:

@@ -1,10 +1,20 @@
-"""SSH training targets and loss: per-module anchor assignment and OHEM.
+"""SSH training targets and loss: anchor assignment and online hard example mining.
 
-Assignment (no forced best-anchor match, as in the paper): IoU > 0.5 with a face is
-positive, < 0.3 negative, between is ignored; anchors over an ignore region (IoU >= 0.3
-or >= 50 % inside) are never negatives. Each module sees only its own anchors, so it only
-learns its own scale range. OHEM per image and module: 256 anchors, at most 25 % positives,
-the hardest of each (lowest face score for positives, highest for negatives).
+Assignment: IoU >= 0.5 with a face is positive, < 0.3 negative, between is ignored; anchors
+over an ignore region (IoU >= 0.3 or >= 50 % inside) are never negatives. Each face also
+gets its single best anchor (IoU >= 0.25) as a positive: with square anchors a factor 2
+apart on a stride grid, a face between two sizes or between grid points otherwise reaches
+0.5 with no anchor at all and is never learnt. IoU decides which module a face belongs to,
+so each module still only learns its own scale range.
+
+Loss (OHEM): per picture, all positives and the hardest negatives (highest face score),
+NEG_PER_POS of them per positive and at least MIN_NEGATIVES, so face-free pictures are
+mined too. Cross-entropy summed over the selected anchors and divided by the number of
+positives, as one sum: every selected anchor weighs the same. (Per-class means gave each
+rare positive the weight of hundreds of negatives and pushed background scores up — the
+false boxes on real video; one plain mean over 256 anchors per module let the background
+swamp the few positives and cost recall. A fixed 1:NEG_PER_POS mix sits between the two.)
+Smooth-L1 on the positives' deltas, summed over coordinates, divided the same way.
 """
 from __future__ import annotations
 
@@ -16,8 +26,11 @@ from .model import DELTA_STD, MODULES
 
 POS_IOU = 0.5
 NEG_IOU = 0.3
+FORCED_MIN_IOU = 0.25
 IGNORE_IOU = 0.3
 IGNORE_INSIDE = 0.5
+NEG_PER_POS = 7
+MIN_NEGATIVES = 64
 
 
 def assign(anchors: torch.Tensor, gt: torch.Tensor, ignore: torch.Tensor):
@@ -30,63 +43,67 @@ def assign(anchors: torch.Tensor, gt: torch.Tensor, ignore: torch.Tensor):
     else:
         best = torch.zeros(anchors.shape[0])
     labels[best < NEG_IOU] = 0
-    labels[best > POS_IOU] = 1
+    labels[best >= POS_IOU] = 1
     if ignore.numel():
         near = (iou_matrix(anchors, ignore) >= IGNORE_IOU) | (inside_fraction(anchors, ignore) >= IGNORE_INSIDE)
         labels[(labels == 0) & near.any(dim=1)] = -1
+    if gt.numel():
+        face_best, face_anchor = ious.max(dim=0)
+        ok = face_best >= FORCED_MIN_IOU
+        labels[face_anchor[ok]] = 1
+        matched[face_anchor[ok]] = torch.nonzero(ok).flatten()
     return labels, matched
 
 
-def ohem_select(labels: torch.Tensor, face_prob: torch.Tensor, per_image: int = 256, max_pos_fraction: float = 0.25):
-    """Indices of the hardest positives and negatives; counts follow the OHEM budget."""
+def ohem_select(labels: torch.Tensor, face_prob: torch.Tensor, neg_per_pos: int = NEG_PER_POS,
+                min_negatives: int = MIN_NEGATIVES):
+    """All positives and the hardest negatives: neg_per_pos per positive, at least min_negatives."""
     pos = torch.nonzero(labels == 1).flatten()
     neg = torch.nonzero(labels == 0).flatten()
-    n_pos = min(pos.numel(), int(per_image * max_pos_fraction))
-    if n_pos < pos.numel():
-        pos = pos[torch.topk(-face_prob[pos], n_pos).indices]
-    n_neg = min(neg.numel(), per_image - n_pos)
+    n_neg = min(neg.numel(), max(neg_per_pos * pos.numel(), min_negatives))
     if n_neg < neg.numel():
         neg = neg[torch.topk(face_prob[neg], n_neg).indices]
     return pos, neg
 
 
-def ssh_loss(outputs: dict, gts: list, ignores: list, anchors: dict, per_image: int = 256,
-             max_pos_fraction: float = 0.25, reg_weight: float = 1.0):
-    """Softmax classification on OHEM-selected anchors (mean over the selected positives plus
-    mean over the selected negatives) + smooth-L1 on all positives' deltas."""
+def _flat(outputs: dict, anchors: dict):
+    """Logits [N,A,2], deltas [N,A,4], anchors [A,4] and each anchor's module index [A], all modules."""
+    logits, deltas, module = [], [], []
+    for i, (m, _stride, sizes) in enumerate(MODULES):
+        lg, dl = flatten_heads(outputs, m, len(sizes))
+        logits.append(lg)
+        deltas.append(dl)
+        module.append(torch.full((anchors[m].shape[0],), i, dtype=torch.long))
+    return (torch.cat(logits, 1), torch.cat(deltas, 1), torch.cat([anchors[m] for m, _, _ in MODULES]),
+            torch.cat(module))
+
+
+def ssh_loss(outputs: dict, gts: list, ignores: list, anchors: dict, neg_per_pos: int = NEG_PER_POS,
+             min_negatives: int = MIN_NEGATIVES, reg_weight: float = 1.0):
     device = outputs["m1_cls"].device
     std = torch.tensor(DELTA_STD, device=device)
-    pos_sum = torch.zeros((), device=device)
-    neg_sum = torch.zeros((), device=device)
+    logits, deltas, a, module = _flat(outputs, anchors)
+    cls_sum = torch.zeros((), device=device)
     reg_sum = torch.zeros((), device=device)
-    n_pos = n_neg = n_reg = 0
-    stats = {}
-    for m, _stride, sizes in MODULES:
-        logits, deltas = flatten_heads(outputs, m, len(sizes))
-        a = anchors[m]
-        n_pos_module = 0
-        for b in range(logits.shape[0]):
-            labels, matched = assign(a, gts[b], ignores[b])
-            labels = labels.to(device)
-            with torch.no_grad():
-                prob = torch.softmax(logits[b].float(), dim=1)[:, 1]
-            pos, neg = ohem_select(labels, prob, per_image, max_pos_fraction)
-            if pos.numel():
-                pos_sum = pos_sum + F.cross_entropy(logits[b][pos], torch.ones_like(pos), reduction="sum")
-                n_pos += pos.numel()
-            if neg.numel():
-                neg_sum = neg_sum + F.cross_entropy(logits[b][neg], torch.zeros_like(neg), reduction="sum")
-                n_neg += neg.numel()
-            all_pos = torch.nonzero(labels == 1).flatten()
-            if all_pos.numel():
-                cpu_pos = all_pos.cpu()
-                t = encode(gts[b][matched[cpu_pos]], a[cpu_pos]).to(device) / std
-                reg_sum = reg_sum + F.smooth_l1_loss(deltas[b][all_pos], t, beta=1 / 9, reduction="sum")
-                n_reg += all_pos.numel()
-                n_pos_module += all_pos.numel()
-        stats[f"pos_{m}"] = n_pos_module
-    # Per-class means: with a few positives among 256 OHEM anchors, one mean over all selected
-    # anchors lets the background swamp the faces and the scores stay near the prior.
-    cls = pos_sum / max(n_pos, 1) + neg_sum / max(n_neg, 1)
-    reg = reg_sum / max(4 * n_reg, 1)  # mean over positives' coordinates
-    return cls + reg_weight * reg, {"cls": cls.item(), "reg": reg.item(), **stats}
+    n_pos = n_neg = 0
+    per_module = torch.zeros(len(MODULES), dtype=torch.long)
+    for b in range(logits.shape[0]):
+        labels, matched = assign(a, gts[b], ignores[b])
+        with torch.no_grad():
+            prob = torch.softmax(logits[b].float(), dim=1)[:, 1].cpu()
+        pos, neg = ohem_select(labels, prob, neg_per_pos, min_negatives)
+        chosen = torch.cat([pos, neg])
+        target = torch.cat([torch.ones_like(pos), torch.zeros_like(neg)])
+        if chosen.numel():
+            cls_sum = cls_sum + F.cross_entropy(logits[b][chosen.to(device)], target.to(device), reduction="sum")
+        if pos.numel():
+            t = encode(gts[b][matched[pos]], a[pos]).to(device) / std
+            reg_sum = reg_sum + F.smooth_l1_loss(deltas[b][pos.to(device)], t, beta=1 / 9, reduction="sum")
+            per_module += torch.bincount(module[pos], minlength=len(MODULES))
+        n_pos += pos.numel()
+        n_neg += neg.numel()
+    norm = max(n_pos, 1)
+    cls = cls_sum / norm
+    reg = reg_sum / norm
+    stats = {f"pos_{m}": int(per_module[i]) for i, (m, _, _) in enumerate(MODULES)}
+    return cls + reg_weight * reg, {"cls": cls.item(), "reg": reg.item(), "neg": n_neg, **stats}

@@ -15,13 +15,18 @@ import torch
 
 from .boxes import all_anchors
 from .data import CropDataset, collate, load_sets
-from .loss import ssh_loss
+from .loss import MIN_NEGATIVES, NEG_PER_POS, ssh_loss
 from .model import SSH, load_backbone
+from .sampling import MixedBatches
+from .splits import split
 
+# Sampling weights: the hand-labelled sets (the style eval/ uses) most; video frames, which
+# are what facepipe meets, fully; the helmet set (augmented copies) and the near-duplicate
+# pedestrian frames less. Face-free pictures come through --face-free-per-batch.
 DEFAULT_SETS = [
     "train/eden_mask_wearing", "train/caltech_webfaces", "train/kaggle_face_mask:0.3",
     "pseudo/coco128", "pseudo/shanghaitech_partb_subset", "pseudo/pedestrian_streets_lschen:0.5",
-    "pseudo/helmet_sites_tigerandrosa:0.5",
+    "pseudo/helmet_sites_tigerandrosa:0.4", "pseudo/video_frames", "pseudo/scenes",
 ]
 
 
@@ -29,12 +34,12 @@ def parse_args(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(os.path.dirname(here))
     p = argparse.ArgumentParser(prog="Tools/train.py", description=__doc__)
-    p.add_argument("--backbone", default=os.path.join(repo, "Configs/backbones/edge.yaml"))
+    p.add_argument("--backbone", default=os.path.join(repo, "Configs/backbones/lite.yaml"))
     p.add_argument("--data-root", default=os.path.join(os.path.dirname(repo), "shared/data"),
                    help="folder the --sets are relative to (default ../shared/data)")
     p.add_argument("--sets", nargs="+", default=DEFAULT_SETS,
                    help="labels.jsonl folders or WIDER-layout folders, each optionally ':weight' (sampling weight)")
-    p.add_argument("--out", default=os.path.join(repo, "runs/edge"), help="run folder (checkpoints, log)")
+    p.add_argument("--out", default=os.path.join(repo, "runs/lite"), help="run folder (checkpoints, log)")
     p.add_argument("--size", type=int, default=320, help="square training crop size")
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--iters", type=int, default=6000)
@@ -47,7 +52,10 @@ def parse_args(argv=None):
                    help="fractions of --iters where the learning rate drops 10x")
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--weight-decay", type=float, default=5e-4)
-    p.add_argument("--ohem", type=int, default=256, help="anchors per image per module")
+    p.add_argument("--neg-per-pos", type=int, default=NEG_PER_POS, help="OHEM: hardest negatives per positive")
+    p.add_argument("--min-negatives", type=int, default=MIN_NEGATIVES, help="OHEM: hardest negatives per picture at least")
+    p.add_argument("--face-free-per-batch", type=int, default=1,
+                   help="crops of face-free pictures in every batch (hard negatives at run scale)")
     p.add_argument("--device", default="cpu", help="cpu, cuda, or auto")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
     p.add_argument("--workers", type=int, default=1, help="data loading processes")
@@ -83,13 +91,6 @@ def save_checkpoint(path: str, model, optimizer, it: int, elapsed: float, cfg: d
     os.replace(tmp, path)  # never leave a half-written checkpoint behind
 
 
-def batches(loader, dataset):
-    while True:
-        for batch in loader:
-            yield batch
-        dataset.epoch += 1
-
-
 def train(args) -> dict:
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -99,7 +100,7 @@ def train(args) -> dict:
     device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
                           (args.device if args.device != "auto" else "cpu"))
     cfg = load_backbone(args.backbone)
-    records = load_sets(args.sets, args.data_root)
+    records, held_out = split(load_sets(args.sets, args.data_root))
     if args.limit_images:
         records = records[:args.limit_images]
     if not records:
@@ -124,18 +125,17 @@ def train(args) -> dict:
         print(f"resumed from {ckpt} at iteration {start}", file=sys.stderr)
 
     dataset = CropDataset(records, args.size, seed=args.seed, augment=not args.no_augment)
-    dataset.epoch = start * args.batch // max(1, len(records))
-    weights = torch.tensor([r.weight for r in records], dtype=torch.double)
-    sampler = torch.utils.data.WeightedRandomSampler(weights, num_samples=len(records), replacement=True,
-                                                     generator=torch.Generator().manual_seed(args.seed + start))
-    loader = torch.utils.data.DataLoader(dataset, batch_size=args.batch, sampler=sampler, collate_fn=collate,
-                                         num_workers=args.workers, drop_last=True,
-                                         persistent_workers=False)
+    dataset.epoch = start  # a resumed run draws new crops, not the first ones again
+    sampler = MixedBatches(records, args.batch, args.face_free_per_batch, seed=args.seed + start)
+    loader = torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate,
+                                         num_workers=args.workers)
     anchors = all_anchors(args.size, args.size)
-    print(f"training {cfg['name']} on {len(records)} images from {len(args.sets)} sets, "
-          f"{args.iters} iterations, batch {args.batch}, size {args.size}, device {device}", file=sys.stderr)
+    print(f"training {cfg['name']} on {len(records)} images from {len(args.sets)} sets "
+          f"({sum(r.face_free for r in records)} face-free; {len(held_out)} held out for validation), "
+          f"{args.iters} iterations, batch {args.batch} ({sampler.n_free} face-free), size {args.size}, "
+          f"device {device}", file=sys.stderr)
     model.train()
-    stream = batches(loader, dataset)
+    stream = iter(loader)
     t0 = time.time()
     seen = 0
     history = []
@@ -152,7 +152,7 @@ def train(args) -> dict:
         for g in optimizer.param_groups:
             g["lr"] = lr
         outputs = model(images.to(device))
-        loss, parts = ssh_loss(outputs, gts, ignores, anchors, per_image=args.ohem)
+        loss, parts = ssh_loss(outputs, gts, ignores, anchors, args.neg_per_pos, args.min_negatives)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
@@ -165,7 +165,7 @@ def train(args) -> dict:
             dt = time.time() - t0
             recent = history[-args.log_every:]
             print(f"iter {it + 1}/{args.iters} lr {lr:.4g} loss {sum(recent) / len(recent):.4f} "
-                  f"cls {parts['cls']:.4f} reg {parts['reg']:.4f} "
+                  f"cls {parts['cls']:.4f} reg {parts['reg']:.4f} neg {parts['neg']} "
                   f"pos m1/m2/m3 {parts['pos_m1']}/{parts['pos_m2']}/{parts['pos_m3']} "
                   f"{seen / dt:.1f} img/s", file=sys.stderr, flush=True)
         if (it + 1) % args.ckpt_every == 0 or it + 1 == args.iters:

@@ -55,19 +55,28 @@ def test_no_forced_match_for_a_face_no_anchor_fits():
     assert labels.tolist() == [0]
 
 
+def test_a_face_between_anchor_sizes_gets_its_best_anchor():
+    anchors = torch.tensor([[0.0, 0.0, 16.0, 16.0], [-8.0, -8.0, 24.0, 24.0], [50.0, 50.0, 66.0, 66.0]])
+    gt = torch.tensor([[-2.0, -2.0, 22.0, 26.0]])  # IoU 256/672 = 0.38 and 624/1072 = 0.58 (second anchor)
+    labels, matched = assign(anchors, gt, torch.zeros((0, 4)))
+    assert labels.tolist() == [-1, 1, 0]
+    gt = torch.tensor([[0.0, 0.0, 20.0, 30.0]])  # best IoU 256/600 = 0.43 (first): forced positive
+    labels, matched = assign(anchors, gt, torch.zeros((0, 4)))
+    assert labels.tolist()[0] == 1 and matched[0] == 0
+
+
 def test_ohem_counts_ratios_and_hardness():
-    labels = torch.tensor([1] * 100 + [0] * 1000 + [-1] * 50)
+    labels = torch.tensor([1] * 10 + [0] * 1000 + [-1] * 50)
     prob = torch.rand(len(labels), generator=torch.Generator().manual_seed(1))
-    pos, neg = ohem_select(labels, prob, per_image=256, max_pos_fraction=0.25)
-    assert pos.numel() == 64 and neg.numel() == 192
+    pos, neg = ohem_select(labels, prob, neg_per_pos=7, min_negatives=64)
+    assert pos.numel() == 10 and neg.numel() == 70
     assert (labels[pos] == 1).all() and (labels[neg] == 0).all()
-    # Hardest positives have the lowest face scores, hardest negatives the highest.
-    assert prob[pos].max() <= prob[:100].sort().values[63] + 1e-9
-    assert prob[neg].min() >= prob[100:1100].sort(descending=True).values[191] - 1e-9
-    # Few positives: all kept, negatives fill the budget.
-    labels2 = torch.tensor([1] * 3 + [0] * 1000)
-    pos2, neg2 = ohem_select(labels2, torch.rand(1003), per_image=256)
-    assert pos2.numel() == 3 and neg2.numel() == 253
+    # The hardest negatives have the highest face scores.
+    assert prob[neg].min() >= prob[10:1010].sort(descending=True).values[69] - 1e-9
+    # A face-free picture still gives its hardest negatives.
+    labels2 = torch.tensor([0] * 1000)
+    pos2, neg2 = ohem_select(labels2, torch.rand(1000), neg_per_pos=7, min_negatives=64)
+    assert pos2.numel() == 0 and neg2.numel() == 64
 
 
 def test_encode_decode_round_trip():

@@ -133,3 +133,19 @@ def test_bad_inputs_give_clear_errors(tmp_path, capsys):
     assert mtv.main(["--labels", str(broken), "--image", "b.jpg", "--out", out]) == 2
     assert "broken.jsonl:2: not valid JSON" in capsys.readouterr().err
     assert not os.path.exists(out)
+
+
+def test_face_free_pictures_render_only_when_asked(tmp_path):
+    scenes = os.path.join(DATA, "pseudo", "scenes", "labels.jsonl")
+    if not os.path.exists(scenes):
+        pytest.skip(f"shared data not found at {DATA}")
+    lines = [json.loads(x) for x in open(scenes)]
+    free = next(o["image"] for o in lines if not o["boxes"] and not o["ignore"])
+    with_faces = next(o["image"] for o in lines if o["boxes"])
+    out = tmp_path / "free.mp4"
+    common = ["--labels", scenes, "--size", "160x90", "--fps", "5", "--seconds", "1"]
+    assert mtv.main(common + ["--image", free, "--out", str(out)]) != 0  # no faces, not asked: refused
+    assert mtv.main(common + ["--image", with_faces, "--out", str(out), "--face-free"]) != 0
+    assert mtv.main(common + ["--image", free, "--out", str(out), "--face-free"]) == 0
+    truth = [json.loads(x) for x in open(out.with_suffix(".gt.jsonl"))][1:]
+    assert len(truth) == 5 and all(t["faces"] == [] for t in truth)
