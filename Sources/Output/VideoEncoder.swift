@@ -31,20 +31,9 @@ final class VideoEncoder {
     private(set) var nudgedTimestamps = 0
 
     init(source: SourceInfo, settings: VideoEncoderSettings, globalHeader: Bool) throws {
-        var codec = avcodec_find_encoder_by_name(settings.encoder)
-        usedFallback = codec == nil
-        if usedFallback { codec = avcodec_find_encoder_by_name(VideoEncoderSettings.fallbackEncoder) }
-        guard let codec else {
-            throw OutputError.encoderFailed(encoder: settings.encoder,
-                                            reason: "neither it nor the mpeg4 fallback is in this FFmpeg build")
-        }
+        let codec = try Self.findCodec(settings)
         let name = String(cString: codec.pointee.name)
-        guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else {
-            throw OutputError.badSettings("'\(name)' is not a video encoder")
-        }
-        guard Self.supportsYUV420(codec) else {
-            throw OutputError.badSettings("encoder '\(name)' does not take yuv420p pictures")
-        }
+        usedFallback = name != settings.encoder
 
         encodedWidth = source.width + (source.width & 1)
         encodedHeight = source.height + (source.height & 1)
@@ -64,6 +53,7 @@ final class VideoEncoder {
         ctx.pointee.time_base = timeBase
         if let frameRate { ctx.pointee.framerate = frameRate }
         ctx.pointee.thread_count = 0
+        if let interval = settings.keyframeInterval { ctx.pointee.gop_size = Int32(interval) }
         if globalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
 
         let tune = settings.tune ?? (source.isLive ? "zerolatency" : nil)
@@ -179,6 +169,43 @@ final class VideoEncoder {
 
     private var codecName: String {
         context.flatMap { $0.pointee.codec }.map { String(cString: $0.pointee.name) } ?? "video"
+    }
+
+    /// The encoder `settings` ask for; when it is not in this FFmpeg build, the mpeg4 fallback if
+    /// the settings allow one, else an error listing the encoders for the same format that exist.
+    static func findCodec(_ settings: VideoEncoderSettings) throws -> UnsafePointer<AVCodec> {
+        var codec = avcodec_find_encoder_by_name(settings.encoder)
+        if codec == nil {
+            guard settings.allowsFallback else {
+                throw OutputError.badSettings("encoder '\(settings.encoder)' is not in this FFmpeg build; "
+                                              + "video encoders here that take yuv420p: \(availableEncoders().joined(separator: ", "))")
+            }
+            codec = avcodec_find_encoder_by_name(VideoEncoderSettings.fallbackEncoder)
+        }
+        guard let codec else {
+            throw OutputError.encoderFailed(encoder: settings.encoder,
+                                            reason: "neither it nor the mpeg4 fallback is in this FFmpeg build")
+        }
+        let name = String(cString: codec.pointee.name)
+        guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else {
+            throw OutputError.badSettings("'\(name)' is not a video encoder")
+        }
+        guard Self.supportsYUV420(codec) else {
+            throw OutputError.badSettings("encoder '\(name)' does not take yuv420p pictures")
+        }
+        return codec
+    }
+
+    /// Names of this build's video encoders that take yuv420p pictures (for error messages).
+    static func availableEncoders() -> [String] {
+        var names: [String] = []
+        var state: UnsafeMutableRawPointer? = nil
+        while let codec = av_codec_iterate(&state) {
+            guard av_codec_is_encoder(codec) != 0, codec.pointee.type == AVMEDIA_TYPE_VIDEO,
+                  supportsYUV420(codec) else { continue }
+            names.append(String(cString: codec.pointee.name))
+        }
+        return names
     }
 
     private static func supportsYUV420(_ codec: UnsafePointer<AVCodec>) -> Bool {

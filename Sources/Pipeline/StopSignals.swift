@@ -1,3 +1,4 @@
+import Atomics
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -5,22 +6,31 @@ import Glibc
 import Darwin
 #endif
 
-/// Turns SIGINT and SIGTERM into stop requests while it is installed: the first signal asks
-/// for a graceful stop, the second for an abort (the pipeline counts them). The default
-/// action (kill the process) is suspended meanwhile so the outputs are always finalised.
+/// Turns SIGINT, SIGTERM, SIGHUP and SIGQUIT into stop requests while it is installed: the
+/// first signal asks for a graceful stop, the second for an abort (the pipeline counts them).
+/// The default actions (kill the process; SIGQUIT's backtrace) are suspended meanwhile so the
+/// outputs are always finalised: a closed terminal or SSH session (SIGHUP) finishes them too.
 public final class StopSignals: @unchecked Sendable {
+    /// The signals a run finishes its outputs on.
+    public static let stopping: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
     private let sources: [DispatchSourceSignal]
     private let signals: [Int32]
+    private let first = ManagedAtomic<Int32>(0)
 
     /// Installs handlers that call `onSignal` with the signal number, on a private queue.
-    public init(signals: [Int32] = [SIGINT, SIGTERM], onSignal: @escaping @Sendable (Int32) -> Void) {
+    public init(signals: [Int32] = StopSignals.stopping, onSignal: @escaping @Sendable (Int32) -> Void) {
         self.signals = signals
         let queue = DispatchQueue(label: "facepipe.signals")
+        let first = self.first
         sources = signals.map { number in
             // Ignore the default action first: dispatch observes the signal either way.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { onSignal(number) }
+            source.setEventHandler {
+                _ = first.compareExchange(expected: 0, desired: number, ordering: .relaxed)
+                onSignal(number)
+            }
             source.resume()
             return source
         }
@@ -31,9 +41,26 @@ public final class StopSignals: @unchecked Sendable {
         self.init { _ in pipeline.requestStop() }
     }
 
+    /// The first signal received, nil when none was.
+    public var firstSignal: Int32? {
+        let number = first.load(ordering: .relaxed)
+        return number == 0 ? nil : number
+    }
+
     /// Restores the default actions.
     public func uninstall() {
         for source in sources { source.cancel() }
         for number in signals { signal(number, SIG_DFL) }
+    }
+
+    /// "SIGINT (Ctrl-C)", "SIGTERM"... for messages.
+    public static func name(of number: Int32) -> String {
+        switch number {
+        case SIGINT: return "SIGINT (Ctrl-C)"
+        case SIGTERM: return "SIGTERM"
+        case SIGHUP: return "SIGHUP (terminal closed)"
+        case SIGQUIT: return "SIGQUIT"
+        default: return "signal \(number)"
+        }
     }
 }
