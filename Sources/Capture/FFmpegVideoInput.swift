@@ -149,7 +149,7 @@ struct FFmpegVideoInput {
         let rotation = options.autorotate ? displayRotation(of: stream, notes: &notes, name: name) : nil
         let (width, height) = rotation?.turnedSize(width: codedWidth, height: codedHeight) ?? (codedWidth, codedHeight)
         if let rotation {
-            notes.append("rotation: the input's display matrix turns it \(rotation.degrees)° clockwise (coded \(codedWidth)x\(codedHeight), "
+            notes.append("rotation: the input's display matrix turns it \(rotation.words) (coded \(codedWidth)x\(codedHeight), "
                          + "shown \(width)x\(height)); frames are turned upright before detection, the output is written "
                          + "upright and event boxes are in the shown picture's pixels")
         }

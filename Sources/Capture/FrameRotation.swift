@@ -24,6 +24,14 @@ struct FrameRotation: Sendable, Hashable {
     }
 
     var degrees: Int { quarterTurns * 90 }
+    /// "90° clockwise", "180°", "90° counter-clockwise".
+    var words: String {
+        switch quarterTurns {
+        case 1: return "90° clockwise"
+        case 2: return "180°"
+        default: return "90° counter-clockwise"
+        }
+    }
     var swapsSides: Bool { quarterTurns % 2 == 1 }
 
     /// Size after the turn.

@@ -25,7 +25,7 @@ final class Muxer {
         self.fragmented = fragmented
         if fragmented {
             guard Self.fragmentingFormats.contains(String(cString: context.pointee.oformat.pointee.name)) else {
-                avformat_free_context(context)
+                // deinit frees the context: every property is set, so it runs when init throws.
                 throw OutputError.badSettings("--fragmented needs an .mp4 or .mov output, not '\(path)' "
                                               + "(.ts and .mkv are written in a stream-friendly way already)")
             }

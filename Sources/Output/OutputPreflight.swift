@@ -25,7 +25,7 @@ public enum OutputPreflight {
     ///   - confirm: asked for each existing output under `.ask`; returns true to replace it.
     public static func check(outputs: [String], input: String?, policy: OverwritePolicy,
                              confirm: (String) -> Bool) throws {
-        let files = outputs.filter { $0 != "-" && !isURL($0) }
+        let files = outputs.filter { $0 != "-" }.compactMap(localPath)
         if let input, let inputPath = localPath(input) {
             for output in files where FileIdentity.same(output, inputPath) {
                 throw OutputError.outputIsInput(output: output, input: input)
@@ -49,7 +49,7 @@ public enum OutputPreflight {
     }
 
     /// The path of a local input ("file:" URLs included), nil for network URLs.
-    static func localPath(_ location: String) -> String? {
+    public static func localPath(_ location: String) -> String? {
         if location.hasPrefix("file://") { return String(location.dropFirst("file://".count)) }
         if location.hasPrefix("file:") { return String(location.dropFirst("file:".count)) }
         return isURL(location) ? nil : location

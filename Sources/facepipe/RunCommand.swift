@@ -134,8 +134,9 @@ struct RunCommand: ParsableCommand {
         }
 
         // Outputs are written under temporary names and moved into place when finalised.
-        let videoFile = videoPath.map { StagedFile(finalPath: $0) }
-        let eventsFile = eventsPath.flatMap { $0 == "-" ? nil : StagedFile(finalPath: $0) }
+        // (Only local files: a URL output, e.g. rtmp://, is a stream with nothing to replace.)
+        let videoFile = videoPath.flatMap(OutputPreflight.localPath).map { StagedFile(finalPath: $0) }
+        let eventsFile = eventsPath.flatMap { $0 == "-" ? nil : OutputPreflight.localPath($0) }.map { StagedFile(finalPath: $0) }
         var settled = false
         defer { if !settled { videoFile?.discard(); eventsFile?.discard() } }
 
@@ -143,13 +144,13 @@ struct RunCommand: ParsableCommand {
         var eventSinks: [EventSink] = []
         var stageKinds = Set(description.stages.map(\.kind))
         var videoWriter: MP4Writer?
-        if let videoPath, let videoFile {
+        if let videoPath {
             if info.isLive { encoderSettings.tune = "zerolatency" }
             if fragmented, info.frameRate.num > 0 { encoderSettings.keyframeInterval = max(1, Int(info.frameRate.value.rounded())) }
             try createParentFolder(of: videoPath)
             let writer = try MP4Writer(path: videoPath, source: info, settings: encoderSettings,
                                        audioSourcePath: info.isLive || start != nil ? nil : location,
-                                       partialPath: videoFile.partialPath, fragmented: fragmented)
+                                       partialPath: videoFile?.partialPath, fragmented: fragmented)
             if !quiet { note("facepipe: writing \(videoPath): \(writer.encoderDescription)") }
             videoWriter = writer
             frameSinks.append(NamedFrameSink("video", writer))
