@@ -10,6 +10,7 @@ public enum ContainerCheck {
     /// Throws `OutputError.unsupportedContainer` (or `.unknownContainer`, `.badSettings` for an
     /// encoder this FFmpeg lacks) when `path` cannot be written with `settings`.
     public static func check(path: String, settings: VideoEncoderSettings) throws {
+        try settings.validate()
         let codec = try VideoEncoder.findCodec(settings)
         guard let format = av_guess_format(nil, path, nil) else { throw OutputError.unknownContainer(path: path) }
         if accepts(format, codec: codec) { return }

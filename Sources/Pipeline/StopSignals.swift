@@ -27,9 +27,12 @@ public final class StopSignals: @unchecked Sendable {
             // Ignore the default action first: dispatch observes the signal either way.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            // The handler holds the source; cancel() in uninstall() releases the handler, breaking the cycle.
             source.setEventHandler {
                 _ = first.compareExchange(expected: 0, desired: number, ordering: .relaxed)
-                onSignal(number)
+                // Signals that arrive together are coalesced: `data` counts them, and a quick
+                // double Ctrl-C must still abort.
+                for _ in 0..<max(1, source.data) { onSignal(number) }
             }
             source.resume()
             return source
