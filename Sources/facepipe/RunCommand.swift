@@ -93,6 +93,9 @@ struct RunCommand: ParsableCommand {
     }
 
     mutating func run() throws {
+        // A reader of stdout or stderr that goes away (a closed pipe) must not kill the run before
+        // its outputs are finalised: writes then fail with EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
         let redaction = CredentialRedaction(urls: [input].compactMap { $0 })
         FFmpegLog.route(level: logLevel ?? (verbose ? .warning : .quiet), redaction: redaction)
         let isCamera = input.map(V4L2Source.isCameraPath) ?? false
@@ -134,38 +137,21 @@ struct RunCommand: ParsableCommand {
         }
 
         // Outputs are written under temporary names and moved into place when finalised.
-        // (Only local files: a URL output, e.g. rtmp://, is a stream with nothing to replace.)
-        let videoFile = videoPath.flatMap(OutputPreflight.localPath).map { StagedFile(finalPath: $0) }
-        let eventsFile = eventsPath.flatMap { $0 == "-" ? nil : OutputPreflight.localPath($0) }.map { StagedFile(finalPath: $0) }
-        var settled = false
-        defer { if !settled { videoFile?.discard(); eventsFile?.discard() } }
-
+        if info.isLive { encoderSettings.tune = "zerolatency" }
+        // A fragment starts on a keyframe: one a second keeps a killed run's loss to about a second.
+        if fragmented, info.frameRate.num > 0 { encoderSettings.keyframeInterval = max(1, Int(info.frameRate.value.rounded())) }
+        let outputs = try RunOutputs(videoPath: videoPath, eventsPath: eventsPath, source: info, encoder: encoderSettings,
+                                     audioSourcePath: info.isLive || start != nil ? nil : location, fragmented: fragmented)
         var frameSinks: [NamedFrameSink] = []
-        var eventSinks: [EventSink] = []
         var stageKinds = Set(description.stages.map(\.kind))
-        var videoWriter: MP4Writer?
-        if let videoPath {
-            if info.isLive { encoderSettings.tune = "zerolatency" }
-            if fragmented, info.frameRate.num > 0 { encoderSettings.keyframeInterval = max(1, Int(info.frameRate.value.rounded())) }
-            try createParentFolder(of: videoPath)
-            let writer = try MP4Writer(path: videoPath, source: info, settings: encoderSettings,
-                                       audioSourcePath: info.isLive || start != nil ? nil : location,
-                                       partialPath: videoFile?.partialPath, fragmented: fragmented)
-            if !quiet { note("facepipe: writing \(videoPath): \(writer.encoderDescription)") }
-            videoWriter = writer
+        if let writer = outputs.video {
+            if !quiet { note("facepipe: writing \(writer.path): \(writer.encoderDescription)") }
             frameSinks.append(NamedFrameSink("video", writer))
         } else {
             stageKinds.remove("overlay")  // nothing would show the drawing
         }
-        var eventWriter: JSONLEventWriter?
-        if let eventsPath {
-            if eventsPath != "-" { try createParentFolder(of: eventsPath) }
-            let writer = eventsPath == "-"
-                ? JSONLEventWriter(fileDescriptor: STDOUT_FILENO, name: "stdout", closeOnFinish: false)
-                : try JSONLEventWriter(path: eventsPath, partialPath: eventsFile?.partialPath)
-            eventWriter = writer
-            eventSinks.append(writer)
-        }
+        let eventWriter = outputs.events
+        let eventSinks: [EventSink] = eventWriter.map { [$0] } ?? []
 
         let stages = try assembly.stages(of: description, keeping: stageKinds, events: eventWriter)
         let policy: FramePolicy? = switch mode {
@@ -180,19 +166,9 @@ struct RunCommand: ParsableCommand {
         let result = run.run(progress: quiet ? nil : StderrProgressBar.ifTerminal())
         let exit = RunExit.of(result, signal: signals.firstSignal, liveInput: info.isLive)
 
-        // Move finalised outputs into place (also after a stop or a fault: they are playable).
-        let keep = StagedFile.shouldCommit(framesWritten: result.stats.framesWritten, completed: exit.status == RunExit.completed)
-        var settleError: Error?
-        for (file, finalised) in [(videoFile, videoWriter?.finalised ?? false), (eventsFile, eventWriter?.finalised ?? false)] {
-            guard let file else { continue }
-            do {
-                if let message = try file.settle(finalised: finalised, keep: keep, replacing: replacing) { note("facepipe: \(message)") }
-            } catch {
-                settleError = settleError ?? error
-                note("facepipe: error: \(error)")
-            }
-        }
-        settled = true
+        let (settleNotes, settleError) = outputs.settle(framesWritten: result.stats.framesWritten,
+                                                        completed: exit.status == RunExit.completed, replacing: replacing)
+        for line in settleNotes { note("facepipe: \(line)") }
 
         if !quiet {
             note(result.stats.summary)
@@ -238,11 +214,6 @@ struct RunCommand: ParsableCommand {
         }
         return try FFmpegSource(location, options: options)
     }
-}
-
-func createParentFolder(of path: String) throws {
-    let parent = (path as NSString).deletingLastPathComponent
-    if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
 }
 
 extension FFmpegLog.Level: ExpressibleByArgument {}

@@ -189,3 +189,46 @@ import Testing
         }
     }
 }
+
+@Suite struct RunOutputsTests {
+    @Test func droppedWithoutSettlingItLeavesWhatWasThere() throws {
+        let folder = try TestPaths.scratch("run-outputs-drop")
+        let clip = try RawClip.decode(RawClip.hamilton, frames: 2, into: folder)
+        let video = folder.appendingPathComponent("out.mp4").path, events = folder.appendingPathComponent("ev.jsonl").path
+        try Data("old video".utf8).write(to: URL(fileURLWithPath: video))
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        do {
+            let outputs = try RunOutputs(videoPath: video, eventsPath: events, source: clip.sourceInfo(),
+                                         encoder: VideoEncoderSettings(), audioSourcePath: nil, fragmented: false)
+            #expect(outputs.video != nil && outputs.events != nil)
+            // The partial files exist while the run is being set up...
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".part") }.count == 2)
+        }
+        // ...and are gone once it is abandoned; the old video is untouched and no events file appeared.
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == before)
+        #expect(try String(contentsOfFile: video, encoding: .utf8) == "old video")
+    }
+
+    @Test func settledAfterFramesTheFinishedFilesLandUnderTheirNames() throws {
+        let folder = try TestPaths.scratch("run-outputs-settle")
+        let clip = try RawClip.decode(RawClip.hamilton, frames: 10, into: folder)
+        let video = folder.appendingPathComponent("out.mp4").path, events = folder.appendingPathComponent("ev.jsonl").path
+        try Data("old video".utf8).write(to: URL(fileURLWithPath: video))
+        let outputs = try RunOutputs(videoPath: video, eventsPath: events, source: clip.sourceInfo(),
+                                     encoder: VideoEncoderSettings(), audioSourcePath: nil, fragmented: false)
+        let frame = VideoFrame()
+        for i in 0..<10 {
+            clip.fill(frame, with: i)
+            try outputs.video?.write(frame)
+        }
+        try outputs.events?.emit(FaceEvent(kind: .trackStart, time: 0.1, frame: 3, track: 1,
+                                           box: Box(x: 1, y: 2, width: 3, height: 4), score: 0.9))
+        try outputs.video?.finish()
+        try outputs.events?.finish()
+        let (notes, error) = outputs.settle(framesWritten: 10, completed: false, replacing: true)
+        #expect(notes.isEmpty && error == nil)
+        #expect(try ProbedVideo(URL(fileURLWithPath: video)).decodedFrames == 10)
+        #expect(try String(contentsOfFile: events, encoding: .utf8).hasPrefix("{\"v\":1,\"event\":\"track_start\""))
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder.path)).contains { $0.hasSuffix(".part") })
+    }
+}
