@@ -118,10 +118,13 @@ struct RunCommand: ParsableCommand {
         if let preset { encoderSettings.preset = preset }
 
         // Nothing the user has may be lost: refuse before anything is opened.
-        let replacing = overwrite
+        var replacing = overwrite
         try OutputPreflight.check(outputs: [videoPath, eventsPath].compactMap { $0 }, input: location,
-                                  policy: overwrite ? .always : noOverwrite ? .never : .ask,
-                                  confirm: askToOverwrite)
+                                  policy: overwrite ? .always : noOverwrite ? .never : .ask) { path in
+            let yes = askToOverwrite(path)
+            replacing = replacing || yes  // a "y" on the terminal counts as -y for the final move
+            return yes
+        }
         if let videoPath { try ContainerCheck.check(path: videoPath, settings: encoderSettings) }
 
         // Settings and model next: a bad file fails before the camera or stream is opened.
