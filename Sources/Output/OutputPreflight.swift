@@ -40,6 +40,9 @@ public enum OutputPreflight {
             var info = stat()
             guard lstat(output, &info) == 0 else { continue }  // nothing there yet
             if info.st_mode & S_IFMT == S_IFDIR { throw OutputError.outputIsFolder(path: output) }
+            // A device or FIFO (/dev/null, a named pipe) holds nothing that writing could destroy.
+            var target = stat()
+            if stat(output, &target) == 0, target.st_mode & S_IFMT != S_IFREG { continue }
             switch policy {
             case .always: continue
             case .never: throw OutputError.outputExists(path: output, refusedByFlag: true)

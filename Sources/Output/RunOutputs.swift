@@ -23,8 +23,9 @@ public final class RunOutputs {
     ///   - audioSourcePath: the file to copy audio from, as `MP4Writer` takes it.
     public init(videoPath: String?, eventsPath: String?, source: SourceInfo, encoder: VideoEncoderSettings,
                 audioSourcePath: String?, fragmented: Bool) throws {
-        videoFile = videoPath.flatMap(OutputPreflight.localPath).map { StagedFile(finalPath: $0) }
-        eventsFile = eventsPath.flatMap { $0 == "-" ? nil : OutputPreflight.localPath($0) }.map { StagedFile(finalPath: $0) }
+        videoFile = videoPath.flatMap(OutputPreflight.localPath).flatMap(Self.stagingTarget).map { StagedFile(finalPath: $0) }
+        eventsFile = eventsPath.flatMap { $0 == "-" ? nil : OutputPreflight.localPath($0) }.flatMap(Self.stagingTarget)
+            .map { StagedFile(finalPath: $0) }
         do {
             if let videoPath {
                 try Self.createParentFolder(of: videoFile?.finalPath)
@@ -77,6 +78,16 @@ public final class RunOutputs {
         settled = true
         videoFile?.discard()
         eventsFile?.discard()
+    }
+
+    /// The file a staged output replaces: nil for a device or FIFO (`/dev/null`), which is written
+    /// in place (renaming onto it would replace the device node); a symlink is followed, so the
+    /// link stays and the file it points to is replaced, as writing through it would.
+    static func stagingTarget(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return path }  // nothing there yet
+        guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileIdentity.canonical(path) ?? path
     }
 
     private static func createParentFolder(of path: String?) throws {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FacepipeCore
 import Foundation
 import Output
@@ -230,5 +233,32 @@ import Testing
         #expect(try ProbedVideo(URL(fileURLWithPath: video)).decodedFrames == 10)
         #expect(try String(contentsOfFile: events, encoding: .utf8).hasPrefix("{\"v\":1,\"event\":\"track_start\""))
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder.path)).contains { $0.hasSuffix(".part") })
+    }
+}
+
+@Suite struct OutputTargetsTests {
+    @Test func devicesAreWrittenInPlaceAndSymlinksKept() throws {
+        let folder = try TestPaths.scratch("run-outputs-targets")
+        let clip = try RawClip.decode(RawClip.hamilton, frames: 3, into: folder)
+        // /dev/null: nothing to lose, so no question, and no staging (a rename would replace the device node).
+        try OutputPreflight.check(outputs: ["/dev/null"], input: nil, policy: .never) { _ in false }
+        let outputs = try RunOutputs(videoPath: nil, eventsPath: "/dev/null", source: clip.sourceInfo(),
+                                     encoder: VideoEncoderSettings(), audioSourcePath: nil, fragmented: false)
+        try outputs.events?.finish()
+        _ = outputs.settle(framesWritten: 0, completed: true, replacing: true)
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+
+        // A symlinked output: the link stays, the file it points to is replaced.
+        let target = folder.appendingPathComponent("target.jsonl").path
+        let link = folder.appendingPathComponent("link.jsonl").path
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let events = try RunOutputs(videoPath: nil, eventsPath: link, source: clip.sourceInfo(),
+                                    encoder: VideoEncoderSettings(), audioSourcePath: nil, fragmented: false)
+        try events.events?.finish()
+        #expect(events.settle(framesWritten: 0, completed: true, replacing: true).error == nil)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).isEmpty)
     }
 }
