@@ -25,12 +25,16 @@ final class VideoEncoder {
     /// Nominal frame duration in `timeBase` (from the frame rate, else learnt from the first two frames).
     private var frameDuration: Int64
     private var lastPts = Int64.min
+    private let startsAtZero: Bool
+    /// The first frame's pts, subtracted from all when `startsAtZero`.
+    private var origin = Int64.min
     /// End (pts + duration) of the latest frame sent, in `timeBase`; audio is copied up to here.
     private(set) var endPts = Int64.min
     /// Frames whose pts did not increase and were nudged forward by one tick (encoders need strictly rising pts).
     private(set) var nudgedTimestamps = 0
 
     init(source: SourceInfo, settings: VideoEncoderSettings, globalHeader: Bool) throws {
+        startsAtZero = settings.startsAtZero
         let codec = try Self.findCodec(settings)
         let name = String(cString: codec.pointee.name)
         usedFallback = name != settings.encoder
@@ -124,6 +128,10 @@ final class VideoEncoder {
             pts = lastPts == Int64.min ? 0 : lastPts + max(frameDuration, 1)
         } else {
             pts = av_rescale_q(frame.pts, AVRational(num: frame.timeBase.num, den: frame.timeBase.den), timeBase)
+            if startsAtZero {
+                if origin == Int64.min { origin = pts }
+                pts -= origin
+            }
         }
         if lastPts != Int64.min {
             if pts <= lastPts { pts = lastPts + 1; nudgedTimestamps += 1 }

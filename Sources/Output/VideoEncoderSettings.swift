@@ -17,6 +17,9 @@ public struct VideoEncoderSettings: Sendable, Hashable {
     /// Frames between keyframes; nil leaves it to the encoder. Fragmented output sets it so a
     /// fragment (which starts on a keyframe) is cut about every second.
     public var keyframeInterval: Int?
+    /// Shift timestamps so the first frame is at 0 (a part of a file taken with `--start` plays
+    /// from its beginning, as with ffmpeg's input -ss); false keeps the source's own timestamps.
+    public var startsAtZero = false
 
     public init(encoder: String = "libx264", preset: String = "veryfast", crf: Int = 23, tune: String? = nil,
                 fallbackQuantiser: Int = 4) {

@@ -141,6 +141,7 @@ struct RunCommand: ParsableCommand {
 
         // Outputs are written under temporary names and moved into place when finalised.
         if info.isLive { encoderSettings.tune = "zerolatency" }
+        encoderSettings.startsAtZero = start != nil
         // A fragment starts on a keyframe: one a second keeps a killed run's loss to about a second.
         if fragmented, info.frameRate.num > 0 { encoderSettings.keyframeInterval = max(1, Int(info.frameRate.value.rounded())) }
         let outputs = try RunOutputs(videoPath: videoPath, eventsPath: eventsPath, source: info, encoder: encoderSettings,

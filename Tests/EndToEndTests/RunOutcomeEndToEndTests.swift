@@ -159,9 +159,15 @@ import Glibc
         #expect(r.status == 0, "\(r.stderr)")
         let frames = try ProbedVideo(video).frames
         #expect(frames >= 29 && frames <= 31, "\(frames) frames for one second at 29.97 fps")
-        let times = try parseEvents(try String(contentsOfFile: events, encoding: .utf8)).compactMap { $0["t"] as? Double }
-        #expect(!times.isEmpty)
-        #expect(times.allSatisfy { $0 >= 0.999 && $0 < 2.0 }, "\(times.min() ?? 0)...\(times.max() ?? 0)")
+        // The part plays from its beginning (no lead-in of one empty second), as with ffmpeg's -ss.
+        let format = try runTool("ffprobe", ["-v", "error", "-show_entries", "format=start_time,duration", "-of", "json", video])
+        let times = (try JSONSerialization.jsonObject(with: Data(format.stdout.utf8)) as? [String: Any])?["format"] as? [String: Any]
+        #expect(abs(Double(times?["start_time"] as? String ?? "") ?? 9) < 0.001, "\(format.stdout)")
+        #expect(abs((Double(times?["duration"] as? String ?? "") ?? 9) - 1) < 0.05, "\(format.stdout)")
+        // Event times stay the input's own.
+        let eventTimes = try parseEvents(try String(contentsOfFile: events, encoding: .utf8)).compactMap { $0["t"] as? Double }
+        #expect(!eventTimes.isEmpty)
+        #expect(eventTimes.allSatisfy { $0 >= 0.999 && $0 < 2.0 }, "\(eventTimes.min() ?? 0)...\(eventTimes.max() ?? 0)")
         let past = try FacepipeBinary.run(["run", "--input", input, "--output", "none", "--events", "-", "--start", "99"])
         #expect(past.status == 1 && past.stderr.contains("past its end"), "\(past.stderr)")
     }
