@@ -101,6 +101,30 @@ import Glibc
         #expect(salvaged.frames >= 30, "only \(salvaged.frames) frames playable")
     }
 
+    /// The same on a live stream, where a killed recorder is the usual way a run ends badly.
+    @Test func aFragmentedLiveRecordingSurvivesSIGKILL() throws {
+        let dir = try TestPaths.scratch("e2e-sigkill-live")
+        let port = Int.random(in: 20000...45000)
+        let video = dir.appendingPathComponent("live.mp4").path
+        let pusher = Process()
+        pusher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        pusher.arguments = ["ffmpeg", "-v", "quiet", "-re", "-i", RunCommandTests.clip, "-an", "-c:v", "libx264",
+                            "-preset", "ultrafast", "-tune", "zerolatency", "-f", "mpegts", "tcp://127.0.0.1:\(port)"]
+        let run = try BackgroundRun(["run", "--input", "tcp://127.0.0.1:\(port)?listen=1", "--output", video,
+                                     "--events", "none", "--threads", "1", "--fragmented"])
+        usleep(1_500_000)  // let facepipe listen before the sender connects
+        try pusher.run()
+        let partial = partialFile(for: video, of: run)
+        #expect(run.waitUntil(seconds: 30) { fileSize(partial) > 100_000 }, "no fragments arrived")
+        run.send(SIGKILL)
+        let r = run.finish()
+        pusher.terminate()
+        pusher.waitUntilExit()
+        #expect(r.status == 128 + SIGKILL)
+        let salvaged = try ProbedVideo(partial)
+        #expect(salvaged.codec == "h264" && salvaged.frames >= 15, "\(salvaged.frames) frames playable")
+    }
+
     @Test func mpegTSOutputIsWritten() throws {
         let dir = try TestPaths.scratch("e2e-ts")
         let input = try RunCommandTests.makeInput("in.mp4", ["-c:v", "libx264", "-an"], frames: 30, in: dir)
