@@ -17,10 +17,18 @@ public final class StopSignals: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
     private let signals: [Int32]
     private let first = ManagedAtomic<Int32>(0)
+    private var previousMask = sigset_t()
 
     /// Installs handlers that call `onSignal` with the signal number, on a private queue.
     public init(signals: [Int32] = StopSignals.stopping, onSignal: @escaping @Sendable (Int32) -> Void) {
         self.signals = signals
+        // Block them in this thread (and so in the threads it starts, the pipeline's): an ignored
+        // signal that reaches a thread not blocking it is discarded, while a blocked one waits for
+        // dispatch to read it.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in signals { sigaddset(&set, number) }
+        pthread_sigmask(SIG_BLOCK, &set, &previousMask)
         let queue = DispatchQueue(label: "facepipe.signals")
         let first = self.first
         sources = signals.map { number in
@@ -54,6 +62,8 @@ public final class StopSignals: @unchecked Sendable {
     public func uninstall() {
         for source in sources { source.cancel() }
         for number in signals { signal(number, SIG_DFL) }
+        // Call from the thread that installed it. A signal still pending now takes its default action.
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
     }
 
     /// "SIGINT (Ctrl-C)", "SIGTERM"... for messages.
