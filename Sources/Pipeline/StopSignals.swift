@@ -1,5 +1,6 @@
 import Atomics
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -52,6 +53,20 @@ public final class StopSignals: @unchecked Sendable {
         self.init { _ in pipeline.requestStop() }
     }
 
+    /// Installs handlers before the pipeline exists (while the outputs are being opened), so no
+    /// signal in that window kills the process and strands temporary files; `attach` hands them
+    /// the pipeline, which at once gets the stop requests of the signals that came meanwhile.
+    public convenience init() {
+        let target = StopTarget()
+        self.init { _ in target.requestStop() }
+        self.target = target
+    }
+
+    private var target: StopTarget?
+
+    /// The pipeline the handlers of `init()` stop.
+    public func attach(_ pipeline: Pipeline) { target?.attach(pipeline) }
+
     /// The first signal received, nil when none was.
     public var firstSignal: Int32? {
         let number = first.load(ordering: .relaxed)
@@ -75,5 +90,25 @@ public final class StopSignals: @unchecked Sendable {
         case SIGQUIT: return "SIGQUIT"
         default: return "signal \(number)"
         }
+    }
+}
+
+/// The pipeline signals stop, set once it exists; requests that come earlier are kept for it.
+private final class StopTarget: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pipeline: Pipeline?
+    private var early = 0
+
+    func requestStop() {
+        lock.lock()
+        defer { lock.unlock() }
+        if let pipeline { pipeline.requestStop() } else { early += 1 }
+    }
+
+    func attach(_ pipeline: Pipeline) {
+        lock.lock()
+        defer { lock.unlock() }
+        self.pipeline = pipeline
+        for _ in 0..<early { pipeline.requestStop() }
     }
 }

@@ -144,6 +144,8 @@ struct RunCommand: ParsableCommand {
         encoderSettings.startsAtZero = start != nil
         // A fragment starts on a keyframe: one a second keeps a killed run's loss to about a second.
         if fragmented, info.frameRate.num > 0 { encoderSettings.keyframeInterval = max(1, Int(info.frameRate.value.rounded())) }
+        let signals = StopSignals()  // from here on, a signal finishes what was opened
+        defer { signals.uninstall() }
         let outputs = try RunOutputs(videoPath: videoPath, eventsPath: eventsPath, source: info, encoder: encoderSettings,
                                      audioSourcePath: info.isLive || start != nil ? nil : location, fragmented: fragmented)
         var frameSinks: [NamedFrameSink] = []
@@ -165,8 +167,7 @@ struct RunCommand: ParsableCommand {
         }
         let settings = PipelineAssembly.settings(of: description, detectEvery: detectEvery, policy: policy)
         let run = try Pipeline(source: source, stages: stages, frameSinks: frameSinks, eventSinks: eventSinks, settings: settings)
-        let signals = StopSignals(stopping: run)
-        defer { signals.uninstall() }
+        signals.attach(run)
         let result = run.run(progress: quiet ? nil : StderrProgressBar.ifTerminal())
         let exit = RunExit.of(result, signal: signals.firstSignal, liveInput: info.isLive)
 
