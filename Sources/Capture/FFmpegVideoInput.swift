@@ -173,6 +173,7 @@ struct FFmpegVideoInput {
                              isLive: isLive))
         info.notes = notes
         let origin = stream.pointee.start_time == fp_av_nopts_value() ? 0 : stream.pointee.start_time
+        if let start = options.start { info.durationStartsAt = Double(origin) * info.timeBase.value + start }
         return FFmpegVideoInput(format: format, decoder: decoder!, streamIndex: index, info: info,
                                 framePeriod: max(1, period), rotation: rotation, originTicks: origin)
     }

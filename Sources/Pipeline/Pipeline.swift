@@ -178,7 +178,7 @@ public final class Pipeline: @unchecked Sendable {
         if let total = info.frameCount, total > 0 {
             fraction = min(1, Double(written + source.framesDropped.value) / Double(total))
         } else if let duration = info.duration, duration > 0 {
-            fraction = min(1, max(0, streamTime / duration))
+            fraction = min(1, max(0, (streamTime - info.durationStartsAt) / duration))
         }
         return PipelineProgress(elapsedSeconds: Double(monotonicNanoseconds() - startedAt) / 1e9,
                                 framesRead: read, framesWritten: written,

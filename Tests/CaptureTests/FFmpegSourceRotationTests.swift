@@ -59,6 +59,8 @@ import Testing
         #expect(decoded.pts == expected)
         #expect(decoded.indices == Array(0..<expected.count))
         #expect(abs((source.info.duration ?? 0) - 1) < 1e-9)
+        // Progress counts the window from its own start.
+        #expect(abs(source.info.durationStartsAt - (Double(origin) * timeBase + 1)) < 1e-9)
     }
 
     @Test func aStartPastTheEndIsRefused() throws {
