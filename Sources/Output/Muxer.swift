@@ -27,7 +27,7 @@ final class Muxer {
             guard Self.fragmentingFormats.contains(String(cString: context.pointee.oformat.pointee.name)) else {
                 // deinit frees the context: every property is set, so it runs when init throws.
                 throw OutputError.badSettings("--fragmented needs an .mp4 or .mov output, not '\(path)' "
-                                              + "(.ts and .mkv are written in a stream-friendly way already)")
+                                              + "(a .ts output is playable up to its last packet without it)")
             }
             // Push each packet through to the file: a fragment is on disk as soon as it is cut.
             context.pointee.flush_packets = 1

@@ -185,8 +185,8 @@ struct RunCommand: ParsableCommand {
                  + (eventsPath.map { "; events: \($0 == "-" ? "stdout" : $0)" } ?? ""))
         }
         if let error = result.error {
-            note("facepipe: error: \(redaction.redact("\(error)"))")
-            if let detail = FFmpegLog.lastError { note("facepipe: (FFmpeg's last error: \(detail))") }
+            // One line, facepipe's words first; FFmpeg's own last error only as the detail behind them.
+            note("facepipe: error: \(redaction.redact("\(error)"))" + (FFmpegLog.lastError.map { " (\($0))" } ?? ""))
         }
         if exit.status != RunExit.completed { throw ExitCode(exit.status) }
         if settleError != nil { throw ExitCode.failure }
