@@ -30,6 +30,10 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
     private let writer = I420Writer()
     private let deadline = IODeadline()
     private var clock: FrameClock
+    private let rotation: FrameRotation?
+    /// The decoded picture before it is turned (only when the stream asks for a rotation).
+    private let coded = VideoFrame()
+    private let originTicks: Int64
     private var nextIndex = 0
     /// A packet the decoder could not take yet (its queue was full); sent before reading more.
     private var packetPending = false
@@ -55,6 +59,8 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
         streamIndex = opened.streamIndex
         info = opened.info
         clock = FrameClock(period: opened.framePeriod)
+        rotation = opened.rotation
+        originTicks = opened.originTicks
         packet = av_packet_alloc()
         picture = av_frame_alloc()
         if packet == nil || picture == nil {
@@ -71,8 +77,18 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
             let received = avcodec_receive_frame(decoder, picture)
             if received >= 0 {
                 failedPicturesInARow = 0
-                try deliver(picture, into: frame)
-                return true
+                switch window(picture) {
+                case .before:
+                    av_frame_unref(picture)
+                    continue
+                case .after:
+                    av_frame_unref(picture)
+                    finished = true
+                    continue
+                case .inside:
+                    try deliver(picture, into: frame)
+                    return true
+                }
             }
             if received == fp_averror_eof() {
                 finished = true
@@ -160,9 +176,30 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
         }
     }
 
+    private enum Window { case before, inside, after }
+
+    /// Where a decoded picture falls against `--start` / `--duration` (pictures without a
+    /// timestamp are kept: they cannot be placed).
+    private func window(_ picture: UnsafeMutablePointer<AVFrame>) -> Window {
+        guard options.start != nil || options.duration != nil else { return .inside }
+        let pts = picture.pointee.best_effort_timestamp
+        guard pts != fp_av_nopts_value() else { return .inside }
+        let seconds = Double(pts - originTicks) * info.timeBase.value
+        let start = options.start ?? 0
+        // Half a microsecond of slack: container timestamps are rounded.
+        if seconds < start - 5e-7 { return .before }
+        if let duration = options.duration, seconds >= start + duration - 5e-7 { return .after }
+        return .inside
+    }
+
     private func deliver(_ picture: UnsafeMutablePointer<AVFrame>, into frame: VideoFrame) throws {
         defer { av_frame_unref(picture) }
-        try writer.write(picture, into: frame, input: inputName)
+        if let rotation {
+            try writer.write(picture, into: coded, input: inputName)
+            rotation.apply(coded, into: frame)
+        } else {
+            try writer.write(picture, into: frame, input: inputName)
+        }
         frame.resetMetadata()
         frame.pts = clock.next(bestEffort: picture.pointee.best_effort_timestamp,
                                duration: picture.pointee.pkt_duration)

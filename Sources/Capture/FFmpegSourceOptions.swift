@@ -11,6 +11,13 @@ public struct FFmpegSourceOptions: Sendable {
     public var decoderThreads: Int
     /// Extra demuxer and protocol options for avformat_open_input, e.g. ["rtsp_transport": "tcp"].
     public var formatOptions: [String: String]
+    /// Files: seconds from the input's start to begin at (ffmpeg's input `-ss`); frames before it
+    /// are decoded but not delivered, so the first frame delivered is the first at or after it.
+    public var start: Double?
+    /// Seconds of input to deliver from `start` (ffmpeg's `-t`); nil: to the end.
+    public var duration: Double?
+    /// Turn frames upright as the stream's display matrix asks (ffmpeg's autorotate).
+    public var autorotate = true
 
     public init(isLive: Bool? = nil, openTimeout: Double = 10, readTimeout: Double = 10,
                 decoderThreads: Int = 0, formatOptions: [String: String] = [:]) {

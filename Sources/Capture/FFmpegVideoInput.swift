@@ -12,17 +12,34 @@ struct FFmpegVideoInput {
     let info: SourceInfo
     /// Nominal frame period in stream ticks, for frames that come without a timestamp.
     let framePeriod: Int64
+    /// The turn the stream's display matrix asks for (nil: none, or autorotate off).
+    let rotation: FrameRotation?
+    /// The stream's first timestamp in its own ticks (0 when unknown): `--start` counts from here.
+    let originTicks: Int64
 
     static func open(_ input: FFmpegInput, options: FFmpegSourceOptions, deadline: IODeadline) throws -> FFmpegVideoInput {
         if let path = input.localPath { try checkReadable(path) }
         defer { deadline.disarm() }
         let format = try openFormat(input, options: options, deadline: deadline)
         do {
-            return try openVideo(in: format, input: input, options: options)
+            let opened = try openVideo(in: format, input: input, options: options)
+            if let start = options.start, start > 0 { try seek(format, to: start, input: input) }
+            return opened
         } catch {
             var owned: UnsafeMutablePointer<AVFormatContext>? = format
             avformat_close_input(&owned)
             throw error
+        }
+    }
+
+    /// Seeks to the keyframe at or before `start` seconds from the input's beginning (ffmpeg's
+    /// input -ss); the source then skips the frames before `start`.
+    private static func seek(_ format: UnsafeMutablePointer<AVFormatContext>, to start: Double, input: FFmpegInput) throws {
+        let origin = format.pointee.start_time == fp_av_nopts_value() ? 0 : format.pointee.start_time
+        let target = origin + Int64(start * Double(AV_TIME_BASE))
+        let sought = avformat_seek_file(format, -1, Int64.min, target, target, 0)
+        guard sought >= 0 else {
+            throw CaptureError.openFailed(input: input.displayName, reason: "cannot seek to \(start) s: \(ffmpegErrorText(sought))")
         }
     }
 
@@ -126,17 +143,52 @@ struct FFmpegVideoInput {
         // Without a known rate, assume 25 fps for the frames that lack timestamps.
         let period = av_rescale_q(1, frameRate.num > 0 ? AVRational(num: frameRate.den, den: frameRate.num)
                                                         : AVRational(num: 1, den: 25), timeBase)
-        let frameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
-        let width = Int(parameters.pointee.width), height = Int(parameters.pointee.height)
-        let info = SourceInfo(
+        var frameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
+        let codedWidth = Int(parameters.pointee.width), codedHeight = Int(parameters.pointee.height)
+        var notes: [String] = []
+        let rotation = options.autorotate ? displayRotation(of: stream, notes: &notes, name: name) : nil
+        let (width, height) = rotation?.turnedSize(width: codedWidth, height: codedHeight) ?? (codedWidth, codedHeight)
+        if let rotation {
+            notes.append("rotation: the input's display matrix turns it \(rotation.words) (coded \(codedWidth)x\(codedHeight), "
+                         + "shown \(width)x\(height)); frames are turned upright before detection, the output is written "
+                         + "upright and event boxes are in the shown picture's pixels")
+        }
+        var known = isLive ? nil : duration
+        if options.start != nil || options.duration != nil {
+            if isLive { throw CaptureError.openFailed(input: name, reason: "--start and --duration need a file, not a live stream") }
+            let from = options.start ?? 0
+            if let total = known, from >= total {
+                throw CaptureError.openFailed(input: name, reason: "--start \(from) s is at or past its end (\(total) s)")
+            }
+            known = known.map { $0 - from }
+            if let wanted = options.duration { known = min(known ?? wanted, wanted) }
+            frameCount = nil
+        }
+        var info = SourceInfo(
             width: width, height: height, frameRate: frameRate,
             timeBase: Rational(timeBase.num, timeBase.den), isLive: isLive,
-            duration: isLive ? nil : duration, frameCount: isLive ? nil : frameCount,
+            duration: known, frameCount: isLive ? nil : frameCount,
             summary: summary(codec: codecName, width: width, height: height, frameRate: frameRate,
                              name: input.localPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? name,
                              isLive: isLive))
+        info.notes = notes
+        let origin = stream.pointee.start_time == fp_av_nopts_value() ? 0 : stream.pointee.start_time
+        if let start = options.start { info.durationStartsAt = Double(origin) * info.timeBase.value + start }
         return FFmpegVideoInput(format: format, decoder: decoder!, streamIndex: index, info: info,
-                                framePeriod: max(1, period))
+                                framePeriod: max(1, period), rotation: rotation, originTicks: origin)
+    }
+
+    /// The clockwise turn the stream's display matrix asks for; a matrix that is not a plain
+    /// turn is reported in `notes` and ignored.
+    private static func displayRotation(of stream: UnsafeMutablePointer<AVStream>, notes: inout [String],
+                                        name: String) -> FrameRotation? {
+        var size = 0
+        guard let data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 9 * 4 else { return nil }
+        let (rotation, ignored) = UnsafeRawPointer(data).withMemoryRebound(to: Int32.self, capacity: 9) {
+            FrameRotation.from(displayMatrix: $0)
+        }
+        if let ignored { notes.append("\(name): \(ignored)") }
+        return rotation
     }
 
     /// "h264"; for a codec this FFmpeg does not even know, its container tag: "unknown (tag a64m)".

@@ -12,6 +12,15 @@ public struct Box: Sendable, Hashable, Codable, CustomStringConvertible {
         self.init(x: x1, y: y1, width: x2 - x1, height: y2 - y1)
     }
 
+    /// The part of the box inside a `frameWidth` x `frameHeight` picture (empty boxes keep
+    /// their clamped corner with zero size). Non-finite boxes are returned as they are.
+    public func clipped(toWidth frameWidth: Float, height frameHeight: Float) -> Box {
+        guard x.isFinite, y.isFinite, width.isFinite, height.isFinite else { return self }
+        let x1 = min(max(x, 0), frameWidth), y1 = min(max(y, 0), frameHeight)
+        let x2 = min(max(x + width, 0), frameWidth), y2 = min(max(y + height, 0), frameHeight)
+        return Box(x: x1, y: y1, width: max(0, x2 - x1), height: max(0, y2 - y1))
+    }
+
     public var maxX: Float { x + width }
     public var maxY: Float { y + height }
     public var area: Float { max(0, width) * max(0, height) }

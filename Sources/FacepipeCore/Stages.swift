@@ -14,6 +14,10 @@ public struct SourceInfo: Sendable, Hashable {
     public var frameCount: Int?
     /// A short human description: "h264 640x360 29.97 fps from clip.mp4".
     public var summary: String
+    /// What the source did that the user should know (one stderr line each), e.g. a rotation.
+    public var notes: [String] = []
+    /// Stream time (seconds) where `duration` starts counting: the start of a part taken with `--start`.
+    public var durationStartsAt: Double = 0
 
     public init(width: Int, height: Int, frameRate: Rational, timeBase: Rational, isLive: Bool,
                 duration: Double? = nil, frameCount: Int? = nil, summary: String) {

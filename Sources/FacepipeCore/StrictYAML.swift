@@ -9,6 +9,9 @@ public enum StrictYAML {
         public var file: String
         public var path: String
         public var problem: String
+        public init(file: String, path: String, problem: String) {
+            self.file = file; self.path = path; self.problem = problem
+        }
         public var description: String {
             path.isEmpty ? "\(file): \(problem)" : "\(file): \(path): \(problem)"
         }

@@ -24,6 +24,8 @@ public final class JSONLEventWriter: EventSink {
     /// "stdout" or the file's path, for messages.
     public let destination: String
     public private(set) var eventsEmitted = 0
+    /// True once `finish()` wrote every line and closed the file without an error.
+    public private(set) var finalised = false
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private let policy: FlushPolicy
@@ -34,12 +36,13 @@ public final class JSONLEventWriter: EventSink {
     private var finished = false
 
     /// Writes to the file at `path` (created or truncated), or to stdout when `path` is nil or "-".
-    public convenience init(path: String?, policy: FlushPolicy = FlushPolicy()) throws {
+    /// With `partialPath` (a `StagedFile`'s temporary name) the bytes go there and `path` names it in messages.
+    public convenience init(path: String?, partialPath: String? = nil, policy: FlushPolicy = FlushPolicy()) throws {
         guard let path, path != "-" else {
             self.init(fileDescriptor: STDOUT_FILENO, name: "stdout", closeOnFinish: false, policy: policy)
             return
         }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(partialPath ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw OutputError.eventsUnwritable(destination: "'\(path)'", reason: String(cString: strerror(errno)))
         }
@@ -86,6 +89,7 @@ public final class JSONLEventWriter: EventSink {
             if ownsDescriptor { close(descriptor) }
         }
         try flush()
+        finalised = true
     }
 
     private func writeWaitingLines() throws {

@@ -15,6 +15,8 @@ public final class MP4Writer: FrameSink {
     public let usedFallbackEncoder: Bool
     public let copiesAudio: Bool
     public private(set) var framesWritten = 0
+    /// True once `finish()` has written the trailer and closed the file without an error.
+    public private(set) var finalised = false
 
     private let width: Int
     private let height: Int
@@ -29,8 +31,11 @@ public final class MP4Writer: FrameSink {
     ///   - source: the capture's stream description: size, frame rate and the time base of the frames' pts.
     ///   - audioSourcePath: the source file to copy audio from; ignored for live sources and URLs
     ///     (their audio cannot be re-read from the start), as `encoderDescription` then says.
+    ///   - partialPath: the file actually written (a `StagedFile`'s temporary name); nil: `path` itself.
+    ///     The container is always chosen from `path`'s extension.
+    ///   - fragmented: fragmented MP4/MOV that stays playable up to the last fragment if the run is killed.
     public init(path: String, source: SourceInfo, settings: VideoEncoderSettings = VideoEncoderSettings(),
-                audioSourcePath: String? = nil) throws {
+                audioSourcePath: String? = nil, partialPath: String? = nil, fragmented: Bool = false) throws {
         try settings.validate()
         guard source.width > 0, source.height > 0 else {
             throw OutputError.cannotOpen(path: path, reason: "the source size \(source.width)x\(source.height) is not a picture size")
@@ -38,7 +43,7 @@ public final class MP4Writer: FrameSink {
         self.path = path
         width = source.width
         height = source.height
-        muxer = try Muxer(path: path)
+        muxer = try Muxer(path: path, fileName: partialPath, fragmented: fragmented)
         encoder = try VideoEncoder(source: source, settings: settings, globalHeader: muxer.needsGlobalHeader)
         usedFallbackEncoder = encoder.usedFallback
 
@@ -99,6 +104,7 @@ public final class MP4Writer: FrameSink {
         do { try muxer.close() } catch { firstError = firstError ?? error }
         encoder.release()
         audio?.release()
+        finalised = firstError == nil && failure == nil
         if let firstError {
             if case .writeFailed(let path, let reason) = firstError as? OutputError {
                 throw OutputError.finaliseFailed(path: path, reason: reason)

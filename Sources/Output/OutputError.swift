@@ -11,6 +11,13 @@ public enum OutputError: Error, CustomStringConvertible {
     case alreadyFinished(path: String)
     case eventsUnwritable(destination: String, reason: String)
     case eventsReaderGone(destination: String)
+    case outputIsInput(output: String, input: String)
+    case outputsCollide(first: String, second: String)
+    case outputIsFolder(path: String)
+    /// `refusedByFlag`: -n/--no-overwrite was given (else: not allowed, or the question was declined).
+    case outputExists(path: String, refusedByFlag: Bool)
+    case cannotCommit(path: String, partial: String, reason: String)
+    case unsupportedContainer(path: String, container: String, encoder: String, supported: [String])
 
     public var description: String {
         switch self {
@@ -34,6 +41,23 @@ public enum OutputError: Error, CustomStringConvertible {
             return "cannot write face events to \(destination): \(reason)"
         case .eventsReaderGone(let destination):
             return "the reader of the face events on \(destination) went away (broken pipe); no more events can be delivered"
+        case .outputIsInput(let output, let input):
+            return "output '\(output)' is the input file '\(input)' (the same file under another name); "
+                + "refusing to write over the input: choose another output name"
+        case .outputsCollide(let first, let second):
+            return "outputs '\(first)' and '\(second)' are the same file; give them different names"
+        case .outputIsFolder(let path):
+            return "output '\(path)' is a folder; give a file name"
+        case .outputExists(let path, let refusedByFlag):
+            return refusedByFlag
+                ? "output '\(path)' already exists and -n/--no-overwrite was given; it is left as it is"
+                : "output '\(path)' already exists; it is left as it is (give -y/--overwrite to replace it, or another name)"
+        case .cannotCommit(let path, let partial, let reason):
+            return "cannot move the finished output into place as '\(path)': \(reason); it is kept as '\(partial)'"
+        case .unsupportedContainer(let path, let container, let encoder, let supported):
+            return "cannot write '\(path)': the \(container) container cannot hold \(encoder) video; "
+                + "with this encoder, use one of: \(supported.joined(separator: ", "))"
+                + " (or pick an encoder that suits \(container) with --encoder)"
         }
     }
 }

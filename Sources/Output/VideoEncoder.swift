@@ -25,26 +25,19 @@ final class VideoEncoder {
     /// Nominal frame duration in `timeBase` (from the frame rate, else learnt from the first two frames).
     private var frameDuration: Int64
     private var lastPts = Int64.min
+    private let startsAtZero: Bool
+    /// The first frame's pts, subtracted from all when `startsAtZero`.
+    private var origin = Int64.min
     /// End (pts + duration) of the latest frame sent, in `timeBase`; audio is copied up to here.
     private(set) var endPts = Int64.min
     /// Frames whose pts did not increase and were nudged forward by one tick (encoders need strictly rising pts).
     private(set) var nudgedTimestamps = 0
 
     init(source: SourceInfo, settings: VideoEncoderSettings, globalHeader: Bool) throws {
-        var codec = avcodec_find_encoder_by_name(settings.encoder)
-        usedFallback = codec == nil
-        if usedFallback { codec = avcodec_find_encoder_by_name(VideoEncoderSettings.fallbackEncoder) }
-        guard let codec else {
-            throw OutputError.encoderFailed(encoder: settings.encoder,
-                                            reason: "neither it nor the mpeg4 fallback is in this FFmpeg build")
-        }
+        startsAtZero = settings.startsAtZero
+        let codec = try Self.findCodec(settings)
         let name = String(cString: codec.pointee.name)
-        guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else {
-            throw OutputError.badSettings("'\(name)' is not a video encoder")
-        }
-        guard Self.supportsYUV420(codec) else {
-            throw OutputError.badSettings("encoder '\(name)' does not take yuv420p pictures")
-        }
+        usedFallback = name != settings.encoder
 
         encodedWidth = source.width + (source.width & 1)
         encodedHeight = source.height + (source.height & 1)
@@ -64,6 +57,7 @@ final class VideoEncoder {
         ctx.pointee.time_base = timeBase
         if let frameRate { ctx.pointee.framerate = frameRate }
         ctx.pointee.thread_count = 0
+        if let interval = settings.keyframeInterval { ctx.pointee.gop_size = Int32(interval) }
         if globalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
 
         let tune = settings.tune ?? (source.isLive ? "zerolatency" : nil)
@@ -134,6 +128,10 @@ final class VideoEncoder {
             pts = lastPts == Int64.min ? 0 : lastPts + max(frameDuration, 1)
         } else {
             pts = av_rescale_q(frame.pts, AVRational(num: frame.timeBase.num, den: frame.timeBase.den), timeBase)
+            if startsAtZero {
+                if origin == Int64.min { origin = pts }
+                pts -= origin
+            }
         }
         if lastPts != Int64.min {
             if pts <= lastPts { pts = lastPts + 1; nudgedTimestamps += 1 }
@@ -179,6 +177,43 @@ final class VideoEncoder {
 
     private var codecName: String {
         context.flatMap { $0.pointee.codec }.map { String(cString: $0.pointee.name) } ?? "video"
+    }
+
+    /// The encoder `settings` ask for; when it is not in this FFmpeg build, the mpeg4 fallback if
+    /// the settings allow one, else an error listing the encoders for the same format that exist.
+    static func findCodec(_ settings: VideoEncoderSettings) throws -> UnsafePointer<AVCodec> {
+        var codec = avcodec_find_encoder_by_name(settings.encoder)
+        if codec == nil {
+            guard settings.allowsFallback else {
+                throw OutputError.badSettings("encoder '\(settings.encoder)' is not in this FFmpeg build; "
+                                              + "video encoders here that take yuv420p: \(availableEncoders().joined(separator: ", "))")
+            }
+            codec = avcodec_find_encoder_by_name(VideoEncoderSettings.fallbackEncoder)
+        }
+        guard let codec else {
+            throw OutputError.encoderFailed(encoder: settings.encoder,
+                                            reason: "neither it nor the mpeg4 fallback is in this FFmpeg build")
+        }
+        let name = String(cString: codec.pointee.name)
+        guard codec.pointee.type == AVMEDIA_TYPE_VIDEO else {
+            throw OutputError.badSettings("'\(name)' is not a video encoder")
+        }
+        guard Self.supportsYUV420(codec) else {
+            throw OutputError.badSettings("encoder '\(name)' does not take yuv420p pictures")
+        }
+        return codec
+    }
+
+    /// Names of this build's video encoders that take yuv420p pictures (for error messages).
+    static func availableEncoders() -> [String] {
+        var names: [String] = []
+        var state: UnsafeMutableRawPointer? = nil
+        while let codec = av_codec_iterate(&state) {
+            guard av_codec_is_encoder(codec) != 0, codec.pointee.type == AVMEDIA_TYPE_VIDEO,
+                  supportsYUV420(codec) else { continue }
+            names.append(String(cString: codec.pointee.name))
+        }
+        return names
     }
 
     private static func supportsYUV420(_ codec: UnsafePointer<AVCodec>) -> Bool {

@@ -11,6 +11,15 @@ public struct VideoEncoderSettings: Sendable, Hashable {
     public var tune: String?
     /// Quantiser of the mpeg4 fallback, 2 (best) ... 31.
     public var fallbackQuantiser: Int
+    /// Whether a missing `encoder` falls back to mpeg4; false when the user named the encoder,
+    /// so a missing one is an error instead of a surprise.
+    public var allowsFallback = true
+    /// Frames between keyframes; nil leaves it to the encoder. Fragmented output sets it so a
+    /// fragment (which starts on a keyframe) is cut about every second.
+    public var keyframeInterval: Int?
+    /// Shift timestamps so the first frame is at 0 (a part of a file taken with `--start` plays
+    /// from its beginning, as with ffmpeg's input -ss); false keeps the source's own timestamps.
+    public var startsAtZero = false
 
     public init(encoder: String = "libx264", preset: String = "veryfast", crf: Int = 23, tune: String? = nil,
                 fallbackQuantiser: Int = 4) {
@@ -19,12 +28,21 @@ public struct VideoEncoderSettings: Sendable, Hashable {
     }
 
     static let fallbackEncoder = "mpeg4"
+    /// libx264's presets, fastest first.
+    public static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
+                                     "slow", "slower", "veryslow", "placebo"]
 
     func validate() throws {
         guard (0...51).contains(crf) else { throw OutputError.badSettings("crf \(crf) is outside 0...51") }
         guard (2...31).contains(fallbackQuantiser) else {
             throw OutputError.badSettings("fallback quantiser \(fallbackQuantiser) is outside 2...31")
         }
+        if encoder == "libx264" && !Self.x264Presets.contains(preset) {
+            throw OutputError.badSettings("preset '\(preset)' is not one of libx264's: \(Self.x264Presets.joined(separator: ", "))")
+        }
         guard !encoder.isEmpty else { throw OutputError.badSettings("the encoder name is empty") }
+        if let keyframeInterval, keyframeInterval < 1 {
+            throw OutputError.badSettings("keyframe interval \(keyframeInterval) must be at least 1")
+        }
     }
 }

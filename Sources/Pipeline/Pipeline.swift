@@ -178,7 +178,7 @@ public final class Pipeline: @unchecked Sendable {
         if let total = info.frameCount, total > 0 {
             fraction = min(1, Double(written + source.framesDropped.value) / Double(total))
         } else if let duration = info.duration, duration > 0 {
-            fraction = min(1, max(0, streamTime / duration))
+            fraction = min(1, max(0, (streamTime - info.durationStartsAt) / duration))
         }
         return PipelineProgress(elapsedSeconds: Double(monotonicNanoseconds() - startedAt) / 1e9,
                                 framesRead: read, framesWritten: written,
@@ -193,7 +193,7 @@ public final class Pipeline: @unchecked Sendable {
                        busySeconds: Double(c.busyNanoseconds.value) / 1e9)
         }
         let detector = zip(stages, self.stages).first { $0.1.isDetector }?.0.counters
-        return PipelineStats(
+        var stats = PipelineStats(
             policy: policy, detectEvery: settings.detectEvery, poolFrames: poolFrames, wallSeconds: wall,
             framesRead: source.counters.framesIn.value, framesDropped: source.counters.framesDropped.value,
             framesWritten: sink.counters.framesProcessed.value, framesVoided: source.counters.framesVoided.value + sink.counters.framesVoided.value,
@@ -205,6 +205,8 @@ public final class Pipeline: @unchecked Sendable {
             latencyP50: sink.latency.percentile(0.5), latencyP99: sink.latency.percentile(0.99),
             latencyMax: sink.latency.samples > 0 ? Double(sink.latency.maxMicroseconds) / 1e6 : nil,
             stages: [stats(source.counters)] + stages.map { stats($0.counters) } + [stats(sink.counters)])
+        stats.writesFrames = !frameSinks.isEmpty
+        return stats
     }
 }
 

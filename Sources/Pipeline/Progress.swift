@@ -1,3 +1,4 @@
+import FacepipeCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -69,6 +70,6 @@ public final class StderrProgressBar: ProgressReporter {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        Stderr.write(text)
     }
 }

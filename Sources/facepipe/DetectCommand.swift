@@ -25,7 +25,7 @@ struct DetectCommand: ParsableCommand {
     var draw: String?
 
     mutating func run() throws {
-        av_log_set_level(AV_LOG_ERROR)
+        FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
         let detector = try modelOptions.makeDetector()
         let resizer = FrameResizer(maxShort: detector.maxSides.short, maxLong: detector.maxSides.long)
         let frame = VideoFrame(), image = RGBImage()

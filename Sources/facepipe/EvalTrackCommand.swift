@@ -1,5 +1,7 @@
 import ArgumentParser
+import Capture
 import CFFmpeg
+import FacepipeCore
 import Foundation
 import Pipeline
 import Tracker
@@ -60,7 +62,7 @@ struct EvalTrackCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        av_log_set_level(quiet ? AV_LOG_FATAL : AV_LOG_ERROR)
+        FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
         let tests = try videos.enumerated().map { n, video in
             try TrackTestVideo(video: video, truthFile: truth.isEmpty ? nil : truth[n])
         }

@@ -4,19 +4,8 @@ import Engine
 import FacepipeCore
 import Foundation
 
-enum EngineKind: String, ExpressibleByArgument, CaseIterable, Decodable {
+enum EngineKind: String, ExpressibleByArgument, SettingsChoice {
     case int8, fp32
-}
-
-/// Configs/detector.yaml.
-struct DetectorFileSettings: Decodable {
-    var model: String
-    var scoreThreshold: Float?
-    var nmsIou: Float?
-    var maxDetections: Int?
-    enum CodingKeys: String, CodingKey {
-        case model, scoreThreshold = "score_threshold", nmsIou = "nms_iou", maxDetections = "max_detections"
-    }
 }
 
 /// Configs/engine.yaml.
@@ -35,10 +24,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Inference engine: int8 (our SIMD kernels) or fp32 (OpenBLAS reference). Default: engine.yaml's.")
     var engine: EngineKind?
 
-    @Option(help: "Threads for the detector's network. Default: engine.yaml's.")
+    @Option(parsing: .unconditional, help: "Threads for the detector's network (1...64). Default: engine.yaml's.")
     var threads: Int?
 
-    @Option(help: "Detection score threshold. Default: detector.yaml's, else the model's.")
+    // .unconditional: "-1" is read as the value (and refused as out of range), not as a missing one.
+    @Option(parsing: .unconditional, help: "Detection score threshold in 0...1. Default: detector.yaml's, else the model's.")
     var score: Float?
 
     @Option(help: "Detector settings file.")
@@ -52,8 +42,8 @@ struct ModelOptions: ParsableArguments {
         if let score, !(0...1).contains(score) { throw ValidationError("--score must be in 0...1, got \(score)") }
     }
 
-    func fileSettings() throws -> (DetectorFileSettings, EngineFileSettings) {
-        let det = try StrictYAML.decode(DetectorFileSettings.self, fromFile: Resources.resolve(detectorConfig))
+    func fileSettings() throws -> (DetectorConfigFile, EngineFileSettings) {
+        let det = try DetectorConfigFile.load(fromFile: Resources.resolve(detectorConfig))
         let eng = try StrictYAML.decode(EngineFileSettings.self, fromFile: Resources.resolve(engineConfig))
         guard (1...64).contains(eng.threads) else {
             throw ValidationError("\(engineConfig): threads must be in 1...64, got \(eng.threads)")

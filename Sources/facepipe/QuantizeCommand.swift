@@ -55,7 +55,7 @@ struct QuantizeCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        av_log_set_level(AV_LOG_ERROR)
+        FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
         let folder = Resources.resolve(model)
         let file = try ModelFile.load(directory: folder)
         let pictures = try CalibrationPictures.collect(calib, count: n)

@@ -1,3 +1,4 @@
+import FacepipeCore
 import Foundation
 
 /// Finds the shipped files (Configs/, Pipelines/) whether facepipe runs from the repository
@@ -25,5 +26,5 @@ enum Resources {
 
 /// Everything the CLI prints besides events goes to stderr, so stdout stays a clean stream.
 func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    Stderr.write(text + "\n")
 }

@@ -187,3 +187,28 @@ import FacepipeCore
         }
     }
 }
+
+/// A model that would run and silently find nothing is refused at load.
+extension ModelFileTests {
+    @Test(arguments: [Float.nan, Float.infinity, -Float.infinity])
+    func nonFiniteWeightsAreRefusedNamingTheTensor(value: Float) {
+        expectModelError(.nonFinite, "tensor 'm2_cls.weight': holds 1 non-finite value (the first, element 5, is \(value)); "
+                         + "the model is broken: re-export or retrain it") {
+            _ = try loadEditedWeights { original, writer in
+                try copyAll(original, into: &writer, except: ["m2_cls.weight"])
+                var weights = try original.floats("m2_cls.weight")
+                weights[5] = value
+                writer.add("m2_cls.weight", weights, shape: original.info("m2_cls.weight")!.shape)
+            }
+        }
+    }
+
+    @Test func detectorThresholdsOutOfRangeAreNamed() {
+        expectModelError(.badGraph, "detector.score_threshold: must be in 0...1, found -0.3") {
+            _ = try loadEditedYAML { $0.replacingOccurrences(of: "score_threshold: 0.5", with: "score_threshold: -0.3") }
+        }
+        expectModelError(.badGraph, "detector.nms_iou: must be in 0...1, found 1.5") {
+            _ = try loadEditedYAML { $0.replacingOccurrences(of: "nms_iou: 0.3", with: "nms_iou: 1.5") }
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import FacepipeCore
+
 /// A model quantised for the int8 engine: one uint8 grid per activation tensor, per-output-
 /// channel symmetric int8 weights with int32 biases for every conv, and the facts needed to
 /// tell whether it still belongs to the fp32 model it was calibrated from. Made by
@@ -28,7 +30,7 @@ public struct QuantizedConv: Sendable, Equatable {
     public var weightScales: [Float]
 }
 
-public enum CalibrationMethod: String, Sendable, CaseIterable, Decodable {
+public enum CalibrationMethod: String, Sendable, SettingsChoice {
     /// The full observed range of each tensor.
     case minmax
     /// Each tail of the distribution clipped at a percentile (default 99.999), from a histogram.

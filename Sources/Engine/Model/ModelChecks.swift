@@ -129,9 +129,34 @@ extension ModelFile {
             throw ModelError(.extraTensor, file: tensors.path, subject: "tensor '\(extra)'",
                              problem: "is not used by any layer of the graph (stale export or misspelt layer?)")
         }
+        try checkFinite(layers, tensors: tensors)
+    }
+
+    /// A NaN or infinity in a weight poisons every output it reaches: the network would run and
+    /// silently find nothing, so such a model is refused, naming the first tensor that holds one.
+    static func checkFinite(_ layers: [Layer], tensors: SafeTensors) throws {
+        for layer in layers {
+            guard case .conv = layer.operation else { continue }
+            for suffix in ["weight", "bias"] {
+                let name = "\(layer.name).\(suffix)"
+                let values = try tensors.floats(name)
+                guard let first = values.firstIndex(where: { !$0.isFinite }) else { continue }
+                let count = values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+                throw ModelError(.nonFinite, file: tensors.path, subject: "tensor '\(name)'",
+                                 problem: "holds \(count) non-finite value\(count == 1 ? "" : "s") (the first, element \(first), "
+                                    + "is \(values[first])); the model is broken: re-export or retrain it")
+            }
+        }
     }
 
     static func checkDetector(_ d: DetectorSettings, layers: [Layer], yamlPath: String) throws {
+        func bad(_ key: String, _ problem: String) -> ModelError {
+            ModelError(.badGraph, file: yamlPath, subject: "detector.\(key)", problem: problem)
+        }
+        guard (0...1).contains(d.scoreThreshold) else { throw bad("score_threshold", "must be in 0...1, found \(d.scoreThreshold)") }
+        guard (0...1).contains(d.nmsIou) else { throw bad("nms_iou", "must be in 0...1, found \(d.nmsIou)") }
+        guard d.preNmsTopK >= 1 else { throw bad("pre_nms_top_k", "must be at least 1, found \(d.preNmsTopK)") }
+        guard d.maxDetections >= 1 else { throw bad("max_detections", "must be at least 1, found \(d.maxDetections)") }
         for (i, m) in d.modules.enumerated() {
             let subject = "detector.modules[\(i)] '\(m.name)'"
             guard !m.anchorSizes.isEmpty, m.stride >= 1 else {

@@ -1,3 +1,5 @@
+import FacepipeCore
+
 /// model.yaml as written by Tools/export.py (`format: facepipe-ssh/1`, see
 /// Configs/models/FORMAT.md). Decoded with StrictYAML, so an unknown key anywhere is an
 /// error naming its path. Checks that need the whole graph live in `ModelFile`.
@@ -19,7 +21,7 @@ public struct ModelDescription: Decodable, Sendable, Equatable {
 
 /// How a picture becomes the network input.
 public struct InputRule: Decodable, Sendable, Equatable {
-    public enum ChannelOrder: String, Decodable, Sendable { case rgb, bgr }
+    public enum ChannelOrder: String, SettingsChoice, Sendable { case rgb, bgr }
 
     public var channels: ChannelOrder
     /// Subtracted from 0...255 pixel values, per channel (in `channels` order).
@@ -40,7 +42,7 @@ public struct InputRule: Decodable, Sendable, Equatable {
 /// One entry of `layers:` as written. Only the keys its op uses may appear; `ModelFile`
 /// turns it into a checked `Layer`.
 public struct LayerDescription: Decodable, Sendable, Equatable {
-    public enum Op: String, Decodable, Sendable, CaseIterable { case conv, maxpool, upsample2x, add, concat }
+    public enum Op: String, SettingsChoice, Sendable { case conv, maxpool, upsample2x, add, concat }
 
     public var name: String
     public var op: Op

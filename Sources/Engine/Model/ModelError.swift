@@ -22,6 +22,8 @@ public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
         case badInputSize
         /// A tensor name asked of a network that has no such tensor.
         case unknownTensor
+        /// A weight holds NaN or infinity.
+        case nonFinite
     }
 
     public var kind: Kind

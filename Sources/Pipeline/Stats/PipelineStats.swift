@@ -48,6 +48,9 @@ public struct PipelineStats: Sendable, Hashable {
     public let latencyMax: Double?
     /// Source first, then each stage in chain order, then the sink.
     public let stages: [StageStats]
+    /// False when the run had no frame sink (no video output): the sink only returned frames,
+    /// so its timing says nothing and is left out of the summary.
+    public var writesFrames = true
 
     public var framesPerSecond: Double { wallSeconds > 0 ? Double(framesWritten) / wallSeconds : 0 }
 
@@ -58,6 +61,8 @@ public struct PipelineStats: Sendable, Hashable {
                             policy.rawValue, poolFrames, detectEvery))
         lines.append(String(format: "frames: %d read, %d written, %d dropped, %d void; %.1f fps over %.2f s",
                             framesRead, framesWritten, framesDropped, framesVoided, framesPerSecond, wallSeconds))
+        if framesDropped > 0 { lines.append("  dropped: skipped by the live policy to keep up with the source") }
+        if framesVoided > 0 { lines.append("  void: read but not written, because the run was aborted or a stage failed") }
         if framesDetected + detectionSkippedByInterval + detectionSkippedAsStale > 0 {
             lines.append("detection: \(framesDetected) frames detected, \(detectionSkippedByInterval) skipped by detect-every, "
                          + "\(detectionSkippedAsStale) passed over for newer frames")
@@ -67,13 +72,14 @@ public struct PipelineStats: Sendable, Hashable {
             lines.append(String(format: "latency capture->write: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                                 p50 * 1000, p99 * 1000, mx * 1000))
         }
-        for s in stages {
+        for s in stages where writesFrames || s.name != "sink" {
             let share = wallSeconds > 0 ? 100 * s.busySeconds / wallSeconds : 0
             let name = s.name.count < 10 ? s.name + String(repeating: " ", count: 10 - s.name.count) : s.name
             lines.append("  " + name + String(format: " %6d frames  %8.2f ms/frame  %9.1f fps alone  busy %5.1f%%",
                                               max(s.framesProcessed, s.framesIn), s.millisecondsPerFrame,
                                               s.framesPerBusySecond, share))
         }
+        if !writesFrames { lines.append("  sink       no video output: frames only returned to the pool") }
         return lines.joined(separator: "\n")
     }
 }
