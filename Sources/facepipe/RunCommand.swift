@@ -5,6 +5,7 @@ import Detector
 import FacepipeCore
 import Foundation
 import Output
+import Overlay
 import Pipeline
 
 /// `facepipe run`: capture -> detect -> track -> overlay -> annotated video and/or events.
@@ -17,6 +18,8 @@ struct RunCommand: ParsableCommand {
               facepipe run --input videos/short_hamilton_clip.mp4 --output out.mp4 --events out.jsonl
               facepipe run --pipeline Pipelines/webcam-live.yaml --input /dev/video0
               facepipe run --pipeline Pipelines/events-stdout.yaml --input clip.mp4 | jq .
+              facepipe run --input clip.mp4 --output redacted.mp4 --redact blur
+              facepipe run --pipeline Pipelines/redact.yaml --input clip.mp4 --output redacted.mp4
             """)
 
     @Option(help: "Pipeline description (stages, ring policy, outputs). Default: webcam-live for cameras, mp4-annotate otherwise.")
@@ -32,6 +35,8 @@ struct RunCommand: ParsableCommand {
     var events: String?
 
     @OptionGroup var modelOptions: ModelOptions
+
+    @OptionGroup var redactionOptions: RedactionOptions
 
     @Option(help: "Tracker settings.")
     var trackerConfig = "Configs/tracker.yaml"
@@ -66,13 +71,26 @@ struct RunCommand: ParsableCommand {
         }
 
         // Settings and model first: a bad file fails before the camera or stream is opened.
-        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig)
+        let kinds = Set(description.stages.map(\.kind))
+        let redacting = redactionOptions.asksForRedaction || kinds.contains("redact")
+        if redacting && videoPath != nil && kinds.isDisjoint(with: ["overlay", "redact"]) {
+            throw ValidationError("\(descriptionPath) has no overlay or redact stage, so faces cannot be hidden in the video")
+        }
+        let redaction = redacting ? try redactionOptions.settings() : nil
+        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig,
+                                            redaction: redaction, drawWhenRedacting: redactionOptions.overlay)
         let detector = assembly.detector
 
         let source = try openSource(location, isCamera: isCamera)
         defer { source.close() }
         let info = source.info
         if !quiet { note("facepipe: input \(info.summary); detector \(detector.model.description.name) on \(detector.backend.label)") }
+        if !quiet, let redaction, videoPath != nil {
+            let s = redaction.style
+            note("facepipe: redacting faces: \(s.mode.rawValue), \(s.shape.rawValue), margin \(s.margin), "
+                 + (s.mode == .solid ? "colour \(s.color)" : "strength \(s.mode == .blur ? s.blurRadius : s.blockSize)")
+                 + ", score >= \(redaction.score)" + (redactionOptions.overlay ? "; boxes drawn" : ""))
+        }
 
         var frameSinks: [NamedFrameSink] = []
         var eventSinks: [EventSink] = []
@@ -87,6 +105,7 @@ struct RunCommand: ParsableCommand {
             frameSinks.append(NamedFrameSink("video", writer))
         } else {
             stageKinds.remove("overlay")  // nothing would show the drawing
+            stageKinds.remove("redact")
         }
         var eventWriter: JSONLEventWriter?
         if let eventsPath {
