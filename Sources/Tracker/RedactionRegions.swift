@@ -18,6 +18,8 @@ public struct RedactionRegions: Sendable {
     public var holdSeconds: Double
     /// At most this many held detections (the oldest go first); bounds the work per frame.
     public static let maxHeld = 256
+    /// A held box overlapping a new detection at least this much is taken to be the same face.
+    public static let sameFaceIoU: Float = 0.5
 
     private struct Held: Sendable { var box: Box; var time: Double }
     private var held: [Held] = []
@@ -39,6 +41,11 @@ public struct RedactionRegions: Sendable {
             held.removeAll { time - $0.time > holdSeconds || $0.time > time }
             for (d, detection) in detections.enumerated()
             where detection.score >= score && !tracker.isTakenByConfirmedTrack(detection: d) {
+                // The same face found again replaces its older box: one mask per face, where it is now.
+                if let same = held.firstIndex(where: { $0.box.iou(detection.box) >= Self.sameFaceIoU }) {
+                    held[same] = Held(box: detection.box, time: time)
+                    continue
+                }
                 if held.count == Self.maxHeld { held.removeFirst() }
                 held.append(Held(box: detection.box, time: time))
             }
