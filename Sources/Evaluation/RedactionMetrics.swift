@@ -23,6 +23,9 @@ public struct RedactionScores: Sendable, Equatable, CustomStringConvertible {
     /// Frames in which some face is more than `slipShare` visible; face instances that are.
     public var framesWithSlip = 0
     public var facesSlipped = 0
+    /// The first `listedSlips` such frames (index into the video), to look at.
+    public var slipFrames: [Int] = []
+    public static let listedSlips = 20
     /// Face instances with any pixel visible at all.
     public var facesPartlyVisible = 0
     public var facePixels = 0
@@ -49,6 +52,7 @@ public struct RedactionScores: Sendable, Equatable, CustomStringConvertible {
                 t.worstVisibleShare = p.worstVisibleShare; t.worstFrame = p.worstFrame
             }
             t.framesWithSlip += p.framesWithSlip; t.facesSlipped += p.facesSlipped
+            t.slipFrames += p.slipFrames.prefix(max(0, listedSlips - t.slipFrames.count))
             t.facesPartlyVisible += p.facesPartlyVisible
             t.facePixels += p.facePixels; t.visibleFacePixels += p.visibleFacePixels
             t.hiddenNonFacePixels += p.hiddenNonFacePixels; t.framePixels += p.framePixels
@@ -59,7 +63,8 @@ public struct RedactionScores: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         func pct(_ x: Double) -> String { String(Double(Int((x * 1000).rounded())) / 10) + " %" }
         return "visible face area: mean \(pct(meanVisibleShare)), worst frame \(pct(worstVisibleShare)) (frame \(worstFrame)); "
-            + "frames with a face > 20 % visible: \(framesWithSlip) of \(framesWithFaces); "
+            + "frames with a face > 20 % visible: \(framesWithSlip) of \(framesWithFaces)"
+            + (slipFrames.isEmpty ? "; " : " (frames \(slipFrames.map(String.init).joined(separator: ", "))); ")
             + "hidden non-face area: \(pct(hiddenNonFaceShare)) of the frame"
     }
 }
@@ -105,7 +110,10 @@ public struct RedactionMetrics: Sendable {
         let share = Double(visible) / Double(area)
         scores.visibleShareSum += share
         if scores.worstFrame < 0 || share > scores.worstVisibleShare { scores.worstVisibleShare = share; scores.worstFrame = index }
-        if slipped { scores.framesWithSlip += 1 }
+        if slipped {
+            scores.framesWithSlip += 1
+            if scores.slipFrames.count < RedactionScores.listedSlips { scores.slipFrames.append(index) }
+        }
     }
 
     /// The pixels whose centres lie in the box, clipped to the frame; nil when none.
