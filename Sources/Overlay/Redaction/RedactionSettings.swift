@@ -11,7 +11,7 @@ public struct RedactionSettings: Decodable, Sendable, Equatable {
     public var holdSeconds: Double
 
     /// The values shipped in Configs/redaction.yaml (a test keeps the two equal).
-    public static let standard = RedactionSettings(style: .standard, score: 0.3, holdSeconds: 0.2)
+    public static let standard = RedactionSettings(style: .standard, score: 0.2, holdSeconds: 0.2)
 
     public init(style: RedactionStyle, score: Float, holdSeconds: Double) {
         self.style = style; self.score = score; self.holdSeconds = holdSeconds
