@@ -61,6 +61,7 @@ struct RedactionReport {
             case facesPartlyVisible = "faces_partly_visible", facePixels = "face_pixels"
             case visibleFacePixels = "visible_face_pixels", hiddenNonFacePixels = "hidden_non_face_pixels"
             case hiddenNonFaceShare = "hidden_non_face_share", hiddenPerFace = "hidden_non_face_per_face_area"
+            case slipFrames = "frames_with_face_over_20pct_listed"
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -78,6 +79,7 @@ struct RedactionReport {
             try c.encode(s.hiddenNonFacePixels, forKey: .hiddenNonFacePixels)
             try c.encode(s.hiddenNonFaceShare, forKey: .hiddenNonFaceShare)
             try c.encode(s.hiddenNonFacePerFaceArea, forKey: .hiddenPerFace)
+            try c.encode(s.slipFrames, forKey: .slipFrames)
         }
     }
 
