@@ -21,22 +21,23 @@ import TestSupport
     }
 
     /// Floors for the shipped model (Configs/models/ssh-edge, fp32) at the redaction defaults
-    /// (Configs/redaction.yaml), on this clip. Measured: detecting every frame, no face pixel
-    /// visible in any frame (worst frame 0.0 %); every 3rd frame, one frame (29) in which a small
-    /// face coming out from behind the bar between two detections is > 20 % visible (worst frame
-    /// 1.5 % of the face area). In both, about 92 % of the picture is hidden (this crowd photo is
-    /// full of the detector's false boxes). The floors leave room for a retrained model, not for a slip
-    /// when every frame is detected.
-    @Test(arguments: [(1, 0, 0.01), (3, 3, 0.05)])
+    /// (Configs/redaction.yaml), on this clip (100 frames, 1,602,810 true face pixels). Measured,
+    /// detecting every frame and every 3rd: not one face pixel visible in any frame, while about
+    /// 93 % of the picture is hidden (this masked-crowd photo is full of the detector's false boxes).
+    /// Every frame detected must stay that way; every 3rd may let a face coming into view between two
+    /// detections show for a frame or two (the benchmark in the README has 3 such frames in 930).
+    @Test(arguments: [(1, 0, 0.0), (3, 2, 0.05)])
     func shippedModelHidesTheFacesOfTheRenderedClip(detectEvery: Int, maxSlipFrames: Int, maxWorstShare: Double) throws {
         let test = try EvalTrackTests.rendered.get()
         let result = try Self.evaluation(detectEvery: detectEvery).evaluate(test)
         let s = result.scores
-        print("eval-redact detect every \(detectEvery): \(s)")
+        print("eval-redact detect every \(detectEvery): \(s); visible face pixels \(s.visibleFacePixels) of \(s.facePixels), "
+              + "faces partly visible \(s.facesPartlyVisible)")
         #expect(s.frames == 100 && s.framesWithFaces > 90 && s.faceInstances > 300)
         #expect(s.meanVisibleShare <= 0.002)
         #expect(s.worstVisibleShare <= maxWorstShare)
         #expect(s.framesWithSlip <= maxSlipFrames)
+        if detectEvery == 1 { #expect(s.visibleFacePixels == 0 && s.facesPartlyVisible == 0, "every true face fully hidden") }
         // Recall first costs background: the detector's false boxes are hidden too. Bounded, not free.
         #expect(s.hiddenNonFaceShare < 0.97 && s.hiddenNonFaceShare > 0)
     }
