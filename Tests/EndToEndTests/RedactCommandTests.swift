@@ -71,6 +71,41 @@ import TestSupport
         #expect(plain != boxed, "--overlay draws boxes on top")
     }
 
+    /// A live stream pushed at 4x real time: frames are dropped before detection and many of those
+    /// written were passed over by the detector, yet masks are on nearly every written frame (the
+    /// tracker's predictions and held detections fill the frames the detector skipped).
+    @Test func liveStreamIsRedactedOnFramesTheDetectorSkipped() throws {
+        let dir = try TestPaths.scratch("e2e-redact-live")
+        let port = Int.random(in: 20000...45000)
+        let video = dir.appendingPathComponent("live.mp4").path
+        let pusher = Process()
+        pusher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        pusher.arguments = ["ffmpeg", "-v", "error", "-readrate", "4", "-i", Self.clip, "-an", "-c:v", "libx264",
+                            "-preset", "ultrafast", "-tune", "zerolatency", "-f", "mpegts", "tcp://127.0.0.1:\(port)"]
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { try? pusher.run() }
+        let r = try FacepipeBinary.run(["run", "--pipeline", "Pipelines/redact.yaml", "--input", "tcp://127.0.0.1:\(port)?listen=1",
+                                        "--output", video, "--events", "none", "--threads", "1",
+                                        "--redact", "solid", "--redact-color", "#00FF00"])
+        pusher.waitUntilExit()
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("latest policy"))
+        let frames = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("frames:") })
+        let detection = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("detection:") })
+        #expect(frames.contains(" dropped") && !frames.contains(" 0 dropped"), "\(frames)")
+        #expect(!detection.contains(" 0 passed over"), "\(detection)")
+        // Every written frame, shrunk to 160x90: some chroma must be the mask's green.
+        let raw = dir.appendingPathComponent("all.yuv").path
+        try runTool("ffmpeg", ["-v", "error", "-y", "-i", video, "-vf", "scale=160:90", "-pix_fmt", "yuv420p", "-f", "rawvideo", raw])
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: raw)))
+        let size = 160 * 90 * 3 / 2, chroma = 80 * 45
+        let count = bytes.count / size
+        let masked = (0..<count).filter { f in
+            let u = bytes[(f * size + 160 * 90)...].prefix(chroma), v = bytes[(f * size + 160 * 90 + chroma)...].prefix(chroma)
+            return zip(u, v).contains { abs(Int($0) - 54) <= 8 && abs(Int($1) - 34) <= 8 }
+        }.count
+        #expect(count > 20 && masked * 100 >= count * 95, "\(masked) of \(count) written frames carry a mask")
+    }
+
     @Test func redactionNeedsAStageThatCanHide() throws {
         let dir = try TestPaths.scratch("e2e-redact-bad")
         let r = try FacepipeBinary.run(["run", "--pipeline", "Pipelines/events-stdout.yaml", "--input", Self.clip,
