@@ -16,6 +16,10 @@ public final class FaceRedactor {
     private var windowCapacity = 0
     private var sums: UnsafeMutablePointer<Int32>
     private var sumsCapacity = 0
+    // Pixelation: sums and means of one band of blocks.
+    private var blockSums: UnsafeMutablePointer<Int>
+    private var blockMeans: UnsafeMutablePointer<UInt8>
+    private var blocksCapacity = 0
     // Per frame: the masks, their luma bounds, and the groups of overlapping ones.
     private var masks: [RedactionMask] = []
     private var lumaBounds: [(x0: Int, y0: Int, x1: Int, y1: Int)] = []
@@ -28,12 +32,16 @@ public final class FaceRedactor {
         window = .allocate(capacity: 1)
         filtered = .allocate(capacity: 1)
         sums = .allocate(capacity: 1)
+        blockSums = .allocate(capacity: 1)
+        blockMeans = .allocate(capacity: 1)
     }
 
     deinit {
         window.deallocate()
         filtered.deallocate()
         sums.deallocate()
+        blockSums.deallocate()
+        blockMeans.deallocate()
     }
 
     public func redact(on frame: VideoFrame) { redact(frame.redactions, on: frame) }
@@ -170,32 +178,51 @@ public final class FaceRedactor {
 
     /// Replaces the mask's pixels by the mean of their block; blocks are `block` pixels square,
     /// laid from (originX, originY), and averaged over the part inside the mask's bounding window.
+    /// One band of blocks at a time: sum its rows once, then write each row's span.
     private func pixelate(_ plane: UnsafeMutablePointer<UInt8>, stride: Int, mask: RedactionMask, chroma: Bool,
                           block: Int, originX: Int, originY: Int) {
         let b = bounds(mask, chroma: chroma)
         guard b.x0 < b.x1, b.y0 < b.y1 else { return }
+        let firstX = originX + floorDiv(b.x0 - originX, block) * block
+        let across = (b.x1 - firstX + block - 1) / block
+        reserve(blocks: across)
         var by = originY + floorDiv(b.y0 - originY, block) * block
         while by < b.y1 {
             let y0 = max(by, b.y0), y1 = min(by + block, b.y1)
-            var bx = originX + floorDiv(b.x0 - originX, block) * block
-            while bx < b.x1 {
-                let x0 = max(bx, b.x0), x1 = min(bx + block, b.x1)
-                var sum = 0
-                for y in y0..<y1 {
-                    let row = plane + y * stride
-                    for x in x0..<x1 { sum += Int(row[x]) }
+            blockSums.update(repeating: 0, count: across)
+            for y in y0..<y1 {
+                let row = plane + y * stride
+                for k in 0..<across {
+                    var sum = 0
+                    for x in max(firstX + k * block, b.x0)..<min(firstX + (k + 1) * block, b.x1) { sum += Int(row[x]) }
+                    blockSums[k] += sum
                 }
-                let count = (y1 - y0) * (x1 - x0)
-                let mean = UInt8(truncatingIfNeeded: (sum + count / 2) / count)
-                for y in y0..<y1 {
-                    let s = span(mask, y, chroma: chroma)
-                    let from = max(s.x0, x0), to = min(s.x1, x1)
-                    if from < to { (plane + y * stride + from).update(repeating: mean, count: to - from) }
+            }
+            for k in 0..<across {
+                let count = (y1 - y0) * (min(firstX + (k + 1) * block, b.x1) - max(firstX + k * block, b.x0))
+                blockMeans[k] = UInt8(truncatingIfNeeded: (blockSums[k] + count / 2) / count)
+            }
+            for y in y0..<y1 {
+                let s = span(mask, y, chroma: chroma)
+                guard s.x0 < s.x1 else { continue }
+                var x = s.x0
+                while x < s.x1 {
+                    let k = (x - firstX) / block
+                    let end = min(firstX + (k + 1) * block, s.x1)
+                    (plane + y * stride + x).update(repeating: blockMeans[k], count: end - x)
+                    x = end
                 }
-                bx += block
             }
             by += block
         }
+    }
+
+    private func reserve(blocks: Int) {
+        guard blocks > blocksCapacity else { return }
+        blockSums.deallocate(); blockMeans.deallocate()
+        blocksCapacity = max(blocks, blocksCapacity * 2)
+        blockSums = .allocate(capacity: blocksCapacity)
+        blockMeans = .allocate(capacity: blocksCapacity)
     }
 
     private func reserve(window needed: Int, columns: Int) {
