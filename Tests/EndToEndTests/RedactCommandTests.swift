@@ -106,6 +106,20 @@ import TestSupport
         #expect(count > 20 && masked * 100 >= count * 95, "\(masked) of \(count) written frames carry a mask")
     }
 
+    /// Events on stdout beside the redacted video: stdout holds only event lines.
+    @Test func eventsGoToStdoutBesideTheRedactedVideo() throws {
+        let dir = try TestPaths.scratch("e2e-redact-stdout")
+        let input = dir.appendingPathComponent("in.mp4").path
+        try runTool("ffmpeg", ["-v", "error", "-y", "-i", Self.clip, "-frames:v", "40", "-c:v", "libx264", "-an", input])
+        let video = dir.appendingPathComponent("out.mp4").path
+        let r = try FacepipeBinary.run(["run", "--pipeline", "Pipelines/redact.yaml", "--input", input, "--output", video,
+                                        "--events", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let events = try parseEvents(r.stdout)
+        #expect(events.contains { $0["event"] as? String == "track_start" })
+        #expect(try ProbedVideo(video).frames == 40)
+    }
+
     @Test func redactionNeedsAStageThatCanHide() throws {
         let dir = try TestPaths.scratch("e2e-redact-bad")
         let r = try FacepipeBinary.run(["run", "--pipeline", "Pipelines/events-stdout.yaml", "--input", Self.clip,
