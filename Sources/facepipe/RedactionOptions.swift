@@ -35,6 +35,15 @@ struct RedactionOptions: ParsableArguments {
         if let redactColor, RGBColor(hex: redactColor) == nil {
             throw ValidationError("--redact-color must look like #202020, got '\(redactColor)'")
         }
+        if let redactMargin, !(0...2).contains(redactMargin) {
+            throw ValidationError("--redact-margin must be in 0...2, got \(redactMargin)")
+        }
+        if let redactStrength, !(redactStrength > 0 && redactStrength <= 2) {
+            throw ValidationError("--redact-strength must be in (0, 2], got \(redactStrength)")
+        }
+        if let redactScore, !(0...1).contains(redactScore) {
+            throw ValidationError("--redact-score must be in 0...1, got \(redactScore)")
+        }
     }
 
     /// Whether a flag asks for redaction (the pipeline file may ask for it too).

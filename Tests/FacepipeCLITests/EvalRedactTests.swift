@@ -64,6 +64,9 @@ import TestSupport
         #expect(throws: (any Error).self) { try EvalRedactCommand.parse([]) }
         #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--detect-every", "0"]) }
         #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-color", "red"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "5"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-strength", "0"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-score", "-0.1"]) }
         let command = try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "0.3", "--redact-shape", "rectangle", "--json"])
         #expect(command.redactionOptions.redactMargin == 0.3 && command.redactionOptions.redactShape == .rectangle && command.json)
     }
