@@ -66,7 +66,7 @@ import TestSupport
         #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-color", "red"]) }
         #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "5"]) }
         #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-strength", "0"]) }
-        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-score", "-0.1"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-score", "1.5"]) }
         let command = try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "0.3", "--redact-shape", "rectangle", "--json"])
         #expect(command.redactionOptions.redactMargin == 0.3 && command.redactionOptions.redactShape == .rectangle && command.json)
     }
