@@ -130,6 +130,7 @@ struct RunCommand: ParsableCommand {
         let result = run.run(progress: quiet ? nil : StderrProgressBar.ifTerminal())
         if !quiet {
             note(result.stats.summary)
+            if let redactor = stages.lazy.compactMap({ ($0.stage as? OverlayStage)?.redactor }).first { note(redactor.summary) }
             if source.skippedPackets > 0 { note("capture: \(source.skippedPackets) damaged packets skipped") }
             note("facepipe: \(result.endedBy.rawValue)" + (videoPath.map { "; video: \($0)" } ?? "")
                  + (eventsPath.map { "; events: \($0 == "-" ? "stdout" : $0)" } ?? ""))

@@ -227,6 +227,21 @@ func expectedPlane(_ before: [UInt8], planeWidth: Int, planeHeight: Int, chroma 
         #expect(Snapshot(frame) == before)
     }
 
+    @Test func summaryCountsMasksAndFramesWithNothingHidden() {
+        let redactor = FaceRedactor()
+        let frame = patternedFrame(width: 64, height: 48)
+        frame.timeBase = Rational(1, 1000)
+        for (i, boxes) in [[Box(x: 5, y: 5, width: 10, height: 10), Box(x: 30, y: 20, width: 9, height: 9)], [],
+                           [Box(x: 100, y: 5, width: 10, height: 10)], [Box(x: 5, y: 5, width: 10, height: 10)]].enumerated() {
+            frame.pts = Int64(i * 40)
+            frame.redactions = boxes
+            redactor.redact(on: frame)
+        }
+        #expect(redactor.frames == 4 && redactor.masksApplied == 3)
+        #expect(redactor.framesWithNothingHidden == 2 && redactor.firstTimeWithNothingHidden == 0.04)
+        #expect(redactor.summary == "redaction: 3 masks over 4 frames; 2 frames with nothing hidden (first at 0.040 s)")
+    }
+
     @Test func stageHidesThenDrawsOnlyWhenAskedTo() throws {
         let face = TrackedFace(id: 1, box: Box(x: 20, y: 10, width: 20, height: 20), score: 0.9, matched: true)
         func run(_ stage: OverlayStage) throws -> Snapshot {

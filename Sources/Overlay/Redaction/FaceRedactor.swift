@@ -25,6 +25,13 @@ public final class FaceRedactor {
     private var lumaBounds: [(x0: Int, y0: Int, x1: Int, y1: Int)] = []
     private var parent: [Int] = []
 
+    /// For the run's summary: frames seen, frames in which nothing was hidden (worth a look before
+    /// publishing: a face there was never found), the first such frame's time, and masks applied.
+    public private(set) var frames = 0
+    public private(set) var framesWithNothingHidden = 0
+    public private(set) var firstTimeWithNothingHidden: Double?
+    public private(set) var masksApplied = 0
+
     public init(style: RedactionStyle = .standard) {
         self.style = style
         fill = style.color.yuv
@@ -44,7 +51,21 @@ public final class FaceRedactor {
         blockMeans.deallocate()
     }
 
-    public func redact(on frame: VideoFrame) { redact(frame.redactions, on: frame) }
+    public func redact(on frame: VideoFrame) {
+        redact(frame.redactions, on: frame)
+        frames += 1
+        masksApplied += masks.count
+        if masks.isEmpty {
+            framesWithNothingHidden += 1
+            if firstTimeWithNothingHidden == nil { firstTimeWithNothingHidden = frame.seconds }
+        }
+    }
+
+    /// One line for the run's summary.
+    public var summary: String {
+        "redaction: \(masksApplied) masks over \(frames) frames; \(framesWithNothingHidden) frames with nothing hidden"
+            + (firstTimeWithNothingHidden.map { String(format: " (first at %.3f s)", $0) } ?? "")
+    }
 
     public func redact(_ boxes: [Box], on frame: VideoFrame) {
         guard frame.width > 0, frame.height > 0 else { return }
