@@ -76,20 +76,17 @@ struct RunCommand: ParsableCommand {
         if redacting && videoPath != nil && kinds.isDisjoint(with: ["overlay", "redact"]) {
             throw ValidationError("\(descriptionPath) has no overlay or redact stage, so faces cannot be hidden in the video")
         }
-        let redaction = redacting ? try redactionOptions.settings() : nil
+        let faceRedaction = redacting ? try redactionOptions.settings() : nil
         let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig,
-                                            redaction: redaction, drawWhenRedacting: redactionOptions.overlay)
+                                            redaction: faceRedaction, drawWhenRedacting: redactionOptions.overlay)
         let detector = assembly.detector
 
         let source = try openSource(location, isCamera: isCamera)
         defer { source.close() }
         let info = source.info
         if !quiet { note("facepipe: input \(info.summary); detector \(detector.model.description.name) on \(detector.backend.label)") }
-        if !quiet, let redaction, videoPath != nil {
-            let s = redaction.style
-            note("facepipe: redacting faces: \(s.mode.rawValue), \(s.shape.rawValue), margin \(s.margin), "
-                 + (s.mode == .solid ? "colour \(s.color)" : "strength \(s.mode == .blur ? s.blurRadius : s.blockSize)")
-                 + ", score >= \(redaction.score)" + (redactionOptions.overlay ? "; boxes drawn" : ""))
+        if !quiet, let faceRedaction, videoPath != nil {
+            note("facepipe: redacting faces: \(faceRedaction.summary)" + (redactionOptions.overlay ? "; boxes drawn" : ""))
         }
 
         var frameSinks: [NamedFrameSink] = []

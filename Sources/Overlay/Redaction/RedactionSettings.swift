@@ -17,6 +17,13 @@ public struct RedactionSettings: Decodable, Sendable, Equatable {
         self.style = style; self.score = score; self.holdSeconds = holdSeconds
     }
 
+    /// "blur, ellipse, margin 0.4, strength 0.2, score >= 0.2", for the run's messages.
+    public var summary: String {
+        let strength = style.mode == .blur ? "strength \(style.blurRadius)"
+            : style.mode == .pixelate ? "strength \(style.blockSize)" : "colour \(style.color)"
+        return "\(style.mode.rawValue), \(style.shape.rawValue), margin \(style.margin), \(strength), score >= \(score)"
+    }
+
     public static func load(fromFile path: String) throws -> RedactionSettings {
         let settings = try StrictYAML.decode(RedactionSettings.self, fromFile: path)
         try settings.validate(file: path)
