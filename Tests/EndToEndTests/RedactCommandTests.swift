@@ -88,7 +88,8 @@ import TestSupport
                                         "--output", video, "--events", "none", "--threads", "1",
                                         "--redact", "solid", "--redact-color", "#00FF00"])
         pusher.waitUntilExit()
-        #expect(r.status == 0, "\(r.stderr)")
+        // The sender goes away when its file ends; where runs report that as partial, the status is 2.
+        #expect(r.status == 0 || (r.status == 2 && r.stderr.contains("live input ended")), "\(r.stderr)")
         #expect(r.stderr.contains("latest policy"))
         let frames = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("frames:") })
         let detection = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("detection:") })
