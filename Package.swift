@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "facepipe"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
         // The CLI's own logic (eval-track end to end on a rendered video).
-        .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "FacepipeCore"]),
+        .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "Overlay", "FacepipeCore"]),
         .testTarget(name: "BenchTests", dependencies: ["TestSupport", "facepipe", "Engine"]),
     ],
     swiftLanguageModes: [.v6]

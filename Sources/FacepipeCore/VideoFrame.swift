@@ -26,12 +26,17 @@ public final class VideoFrame: @unchecked Sendable {
     public var detected = false
     /// Tracker output in source pixels.
     public var faces: [TrackedFace] = []
+    /// Regions to hide when redacting, in source pixels (before the mask's margin): every face
+    /// the tracker keeps, tentative and predicted ones included, and weak detections. Empty
+    /// unless the run redacts.
+    public var redactions: [Box] = []
 
     public init() {
         let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         planes = (empty, empty, empty)
         detections.reserveCapacity(256)
         faces.reserveCapacity(256)
+        redactions.reserveCapacity(256)
     }
 
     deinit { planes.y.deallocate() }
@@ -63,6 +68,7 @@ public final class VideoFrame: @unchecked Sendable {
     public func resetMetadata() {
         detections.removeAll(keepingCapacity: true)
         faces.removeAll(keepingCapacity: true)
+        redactions.removeAll(keepingCapacity: true)
         detected = false
     }
 
@@ -79,6 +85,7 @@ public final class VideoFrame: @unchecked Sendable {
         pts = other.pts; timeBase = other.timeBase; index = other.index; capturedAt = other.capturedAt
         detections.removeAll(keepingCapacity: true); detections.append(contentsOf: other.detections)
         faces.removeAll(keepingCapacity: true); faces.append(contentsOf: other.faces)
+        redactions.removeAll(keepingCapacity: true); redactions.append(contentsOf: other.redactions)
         detected = other.detected
     }
 }

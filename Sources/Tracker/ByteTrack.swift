@@ -24,6 +24,8 @@ public final class ByteTrack {
     private var highDetections: [Int] = []
     private var lowDetections: [Int] = []
     private var detectionUsed: [Bool] = []
+    /// Per detection of the last detected frame: taken by a confirmed track (rounds one and two).
+    private var detectionConfirmed: [Bool] = []
     private var roundTracks: [Int] = []
     private var roundDetections: [Int] = []
     private var costs: [Double] = []
@@ -34,7 +36,7 @@ public final class ByteTrack {
         self.config = config
         events.reserveCapacity(64); tracks.reserveCapacity(64)
         highDetections.reserveCapacity(64); lowDetections.reserveCapacity(64)
-        detectionUsed.reserveCapacity(64); roundTracks.reserveCapacity(64)
+        detectionUsed.reserveCapacity(64); detectionConfirmed.reserveCapacity(64); roundTracks.reserveCapacity(64)
         roundDetections.reserveCapacity(64); costs.reserveCapacity(64 * 64)
         rowToColumn.reserveCapacity(64); startedNow.reserveCapacity(64)
     }
@@ -53,6 +55,7 @@ public final class ByteTrack {
         events.removeAll(keepingCapacity: true)
         faces.removeAll(keepingCapacity: true)
         startedNow.removeAll(keepingCapacity: true)
+        detectionConfirmed.removeAll(keepingCapacity: true)
         for i in tracks.indices {
             tracks[i].predict(to: time)
             tracks[i].matchedNow = false
@@ -73,6 +76,18 @@ public final class ByteTrack {
         tracks.removeAll(keepingCapacity: true)
     }
 
+    /// Appends the filter box of every track kept after the last update: tentative ones, followed
+    /// ones, and lost ones until they end (their prediction). What redaction hides.
+    public func appendLiveBoxes(to boxes: inout [Box]) {
+        for track in tracks { boxes.append(track.filter.box) }
+    }
+
+    /// Whether detection `index` of the last update's detections was taken by a confirmed
+    /// track (whose box `appendLiveBoxes` gives); false when detection did not run.
+    public func isTakenByConfirmedTrack(detection index: Int) -> Bool {
+        detectionConfirmed.indices.contains(index) && detectionConfirmed[index]
+    }
+
     /// Confirmed tracks currently kept (followed or lost), for diagnostics.
     public var liveTrackCount: Int { tracks.reduce(0) { $0 + ($1.isConfirmed ? 1 : 0) } }
 
@@ -83,6 +98,7 @@ public final class ByteTrack {
         lowDetections.removeAll(keepingCapacity: true)
         detectionUsed.removeAll(keepingCapacity: true)
         detectionUsed.append(contentsOf: repeatElement(false, count: detections.count))
+        detectionConfirmed.append(contentsOf: repeatElement(false, count: detections.count))
         for (d, detection) in detections.enumerated() where isUsable(detection.box) {
             if detection.score >= config.highScore { highDetections.append(d) }
             else if detection.score >= config.lowScore { lowDetections.append(d) }
@@ -172,6 +188,7 @@ public final class ByteTrack {
             let d = roundDetections[rowToColumn[r]]
             tracks[roundTracks[r]].absorb(detections[d], time: time, frame: frame)
             detectionUsed[d] = true
+            detectionConfirmed[d] = tracks[roundTracks[r]].isConfirmed
         }
     }
 

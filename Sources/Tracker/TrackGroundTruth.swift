@@ -18,6 +18,8 @@ public struct TrackGroundTruth: Sendable {
         public var frame: Int
         public var time: Double
         public var faces: [GroundTruthFace]
+        /// Columns [x0, x1) the renderer blacked out in this frame (its occluding bar), if any.
+        public var bar: Range<Int>? = nil
     }
 
     public var video: String
@@ -74,7 +76,12 @@ public struct TrackGroundTruth: Sendable {
                 faces.append(GroundTruthFace(id: face.id, box: Box(x: face.box[0], y: face.box[1], width: face.box[2],
                                                                   height: face.box[3]), ignored: face.occluded))
             }
-            frames.append(Frame(frame: line.frame, time: line.time, faces: faces))
+            var bar: Range<Int>?
+            if let columns = line.bar {
+                guard columns.count == 2, columns[0] <= columns[1] else { throw fail(index + 1, "bar must be [x0, x1] with x0 <= x1") }
+                bar = columns[0]..<columns[1]
+            }
+            frames.append(Frame(frame: line.frame, time: line.time, faces: faces, bar: bar))
         }
         guard frames.count == header.frames else {
             throw fail(lines.count, "the header promises \(header.frames) frames, the file has \(frames.count) (truncated?)")
@@ -96,6 +103,7 @@ public struct TrackGroundTruth: Sendable {
         var frame: Int
         var time: Double
         var faces: [FaceEntry]
+        var bar: [Int]?
     }
 
     private struct FaceEntry: Decodable {

@@ -1,11 +1,13 @@
 import FacepipeCore
 
 /// The pipeline's tracking step: turns `frame.detections` into `frame.faces` with stable
-/// IDs and sends the face events to the event sink, if any.
+/// IDs and sends the face events to the event sink, if any. When redacting, it also fills
+/// `frame.redactions` with every region to hide (see `RedactionRegions`).
 public final class TrackerStage: FrameStage {
     public let name = "track"
     public let tracker: ByteTrack
     private let sink: EventSink?
+    private var redaction: RedactionRegions?
 
     /// Tracks confirmed (track_start events) and face boxes reported (face events) so far,
     /// counted whether or not events are written, for the run's summary.
@@ -15,15 +17,18 @@ public final class TrackerStage: FrameStage {
     private var frameWidth: Float = 0
     private var frameHeight: Float = 0
 
-    public init(config: TrackerConfig = .standard, sink: EventSink?) {
+    public init(config: TrackerConfig = .standard, sink: EventSink?, redaction: RedactionRegions? = nil) {
         tracker = ByteTrack(config: config)
         self.sink = sink
+        self.redaction = redaction
     }
 
     public func process(_ frame: VideoFrame) throws {
         frameWidth = Float(frame.width)
         frameHeight = Float(frame.height)
         tracker.update(frame)
+        redaction?.update(tracker: tracker, detections: frame.detections, detected: frame.detected,
+                          time: frame.seconds, regions: &frame.redactions)
         if try emitEvents() {
             // One write per frame that has events: a live consumer of stdout sees them at once.
             try sink?.flush()
@@ -34,6 +39,7 @@ public final class TrackerStage: FrameStage {
     /// the sink is left to its owner, which may share it.
     public func finish(lastTime: Double, lastFrame: Int) throws {
         tracker.finish(time: lastTime, frame: lastFrame)
+        redaction?.reset()
         try emitEvents()
         try sink?.flush()
     }

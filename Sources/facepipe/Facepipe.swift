@@ -8,7 +8,7 @@ struct Facepipe: ParsableCommand {
         commandName: "facepipe",
         abstract: "Real-time face detection video pipeline: capture, detect (SSH, int8), track, annotate, emit events.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, DetectCommand.self, EvalCommand.self, EvalTrackCommand.self,
+        subcommands: [RunCommand.self, DetectCommand.self, EvalCommand.self, EvalTrackCommand.self, EvalRedactCommand.self,
                       QuantizeCommand.self, BenchCommand.self]
     )
 }

@@ -5,6 +5,7 @@ import Detector
 import FacepipeCore
 import Foundation
 import Output
+import Overlay
 import Pipeline
 import Tracker
 
@@ -18,6 +19,8 @@ struct RunCommand: ParsableCommand {
               facepipe run --input videos/short_hamilton_clip.mp4 --output out.mp4 --events out.jsonl --overwrite
               facepipe run --pipeline Pipelines/webcam-live.yaml --input /dev/video0
               facepipe run --pipeline Pipelines/events-stdout.yaml --input clip.mp4 | jq .
+              facepipe run --input clip.mp4 --output redacted.mp4 --redact blur
+              facepipe run --pipeline Pipelines/redact.yaml --input clip.mp4 --output redacted.mp4
             """)
 
     @Option(help: "Pipeline description (stages, ring policy, outputs). Default: webcam-live for cameras, mp4-annotate otherwise.")
@@ -33,6 +36,8 @@ struct RunCommand: ParsableCommand {
     var events: String?
 
     @OptionGroup var modelOptions: ModelOptions
+
+    @OptionGroup var redactionOptions: RedactionOptions
 
     @Option(help: "Tracker settings.")
     var trackerConfig = "Configs/tracker.yaml"
@@ -117,6 +122,12 @@ struct RunCommand: ParsableCommand {
         if let crf { encoderSettings.crf = crf }
         if let preset { encoderSettings.preset = preset }
 
+        let kinds = Set(description.stages.map(\.kind))
+        let redacting = redactionOptions.asksForRedaction || kinds.contains("redact")
+        if redacting && videoPath != nil && kinds.isDisjoint(with: ["overlay", "redact"]) {
+            throw ValidationError("\(descriptionPath) has no overlay or redact stage, so faces cannot be hidden in the video")
+        }
+
         // Nothing the user has may be lost: refuse before anything is opened.
         var replacing = overwrite
         try OutputPreflight.check(outputs: [videoPath, eventsPath].compactMap { $0 }, input: location,
@@ -128,7 +139,9 @@ struct RunCommand: ParsableCommand {
         if let videoPath { try ContainerCheck.check(path: videoPath, settings: encoderSettings) }
 
         // Settings and model next: a bad file fails before the camera or stream is opened.
-        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig)
+        let faceRedaction = redacting ? try redactionOptions.settings() : nil
+        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig,
+                                            redaction: faceRedaction, drawWhenRedacting: redactionOptions.overlay)
         let detector = assembly.detector
 
         let source = try openSource(location, isCamera: isCamera)
@@ -137,6 +150,9 @@ struct RunCommand: ParsableCommand {
         if !quiet {
             note("facepipe: input \(info.summary); detector \(detector.model.description.name) on \(detector.backend.label)")
             for line in info.notes { note("facepipe: \(line)") }
+        }
+        if !quiet, let faceRedaction, videoPath != nil {
+            note("facepipe: redacting faces: \(faceRedaction.summary)" + (redactionOptions.overlay ? "; boxes drawn" : ""))
         }
 
         // Outputs are written under temporary names and moved into place when finalised.
@@ -155,6 +171,7 @@ struct RunCommand: ParsableCommand {
             frameSinks.append(NamedFrameSink("video", writer))
         } else {
             stageKinds.remove("overlay")  // nothing would show the drawing
+            stageKinds.remove("redact")
         }
         let eventWriter = outputs.events
         let eventSinks: [EventSink] = eventWriter.map { [$0] } ?? []
@@ -177,6 +194,7 @@ struct RunCommand: ParsableCommand {
 
         if !quiet {
             note(result.stats.summary)
+            if let redactor = stages.lazy.compactMap({ ($0.stage as? OverlayStage)?.redactor }).first { note(redactor.summary) }
             if source.skippedPackets > 0 { note("capture: \(source.skippedPackets) damaged packets skipped") }
             let tracker = stages.lazy.compactMap { $0.stage as? TrackerStage }.first
             note((tracker?.findings ?? "found: (no tracking stage in this pipeline)")

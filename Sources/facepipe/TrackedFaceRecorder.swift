@@ -6,6 +6,8 @@ struct RecordedFrame: Sendable {
     var detected: Bool
     var detections: [Detection]
     var faces: [TrackedFace]
+    /// The regions redaction hid (empty unless the run redacts).
+    var redactions: [Box] = []
 }
 
 /// The frame sink of `eval-track`: keeps what each frame carried at the end of the pipeline,
@@ -22,7 +24,8 @@ final class TrackedFaceRecorder: FrameSink {
 
     func write(_ frame: VideoFrame) throws {
         frames[frame.index] = RecordedFrame(time: frame.seconds, detected: frame.detected,
-                                            detections: frame.detected ? frame.detections : [], faces: frame.faces)
+                                            detections: frame.detected ? frame.detections : [], faces: frame.faces,
+                                            redactions: frame.redactions)
         framesWritten += 1
     }
 

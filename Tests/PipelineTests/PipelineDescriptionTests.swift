@@ -36,6 +36,14 @@ import TestSupport
         #expect(d.stages.map(\.kind) == ["detect", "track"])
     }
 
+    @Test func redactDetectsEveryFrameAndHidesInItsLastStage() throws {
+        let d = try Self.load("redact")
+        #expect(d.settings.policy == nil && d.detectEvery == 1)
+        #expect(d.stages.map(\.kind) == ["detect", "track", "redact"])
+        #expect(d.outputs.video && d.outputs.events && d.defaults.input == nil)
+        #expect(d.defaults.output == "redacted.mp4" && d.defaults.events == "redacted.jsonl")
+    }
+
     @Test func makeStagesBuildsTheChainAndMarksTheDetector() throws {
         let d = try Self.load("webcam-live")
         let stages = try d.makeStages { RecordingStage($0.kind) }

@@ -4,7 +4,7 @@ import Testing
 import FacepipeCore
 @testable import Tracker
 
-@Suite(.enabled(if: allocationTestsEnabled, "run alone by Tools/test.sh (FACEPIPE_ALLOCATION_TESTS=1)"))
+@Suite(.serialized, .enabled(if: allocationTestsEnabled, "run alone by Tools/test.sh (FACEPIPE_ALLOCATION_TESTS=1)"))
 struct SteadyStateTests {
     @Test func updateAllocatesNothingAfterWarmUp() throws {
         let tracker = ByteTrack()
@@ -31,6 +31,31 @@ struct SteadyStateTests {
         let count = swiftAllocations { run(120..<420) }
         #expect(count == 0)
         #expect(faces.count >= 2)
+    }
+
+    @Test func redactionRegionsAllocateNothingAfterWarmUp() throws {
+        let tracker = ByteTrack()
+        var regions = RedactionRegions(score: 0.3, holdSeconds: 0.2)
+        var faces: [TrackedFace] = [], boxes: [Box] = []
+        // Tracked faces, a weak one never tracked, a face that comes and goes, skipped frames.
+        let script: [[Detection]] = (0..<60).map { f in
+            var d = [face(Float(50 + 3 * f), 100), face(250, 250, score: 0.45)]
+            if f % 20 < 8 { d.append(face(Float(500 - 4 * f), 60, score: 0.95)) }
+            return d
+        }
+        func run(_ range: Range<Int>) {
+            for f in range {
+                let detected = f % 3 == 0, time = Double(f) / 25
+                tracker.update(detections: script[f % 60], detected: detected, time: time, frame: f, faces: &faces)
+                regions.update(tracker: tracker, detections: script[f % 60], detected: detected, time: time, regions: &boxes)
+            }
+        }
+        run(0..<120)
+        let sanity = swiftAllocations { _ = [Int](repeating: 0, count: 10) }
+        try #require(sanity != nil && sanity! >= 1, "the allocation hook does not count")
+        let count = swiftAllocations { run(120..<420) }
+        #expect(count == 0)
+        #expect(boxes.count >= 2)
     }
 }
 #endif

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import FacepipeCore
+import Overlay
+import Pipeline
+import TestSupport
+@testable import facepipe
+
+/// `eval-redact` on the clip EvalTrackTests renders (4 s, 25 fps, 640x360, a masked crowd photo
+/// under a moving camera, a cut and an occluding bar; exact truth), with the shipped model.
+@Suite struct EvalRedactTests {
+    static func evaluation(detectEvery: Int?, engine: String = "fp32") throws -> RedactionEvaluation {
+        let model = try ModelOptions.parse(["--model", TestPaths.repo("Configs/models/ssh-edge").path, "--engine", engine,
+                                            "--detector-config", TestPaths.repo("Configs/detector.yaml").path,
+                                            "--engine-config", TestPaths.repo("Configs/engine.yaml").path])
+        let redaction = try RedactionOptions.parse(["--redaction-config", TestPaths.repo("Configs/redaction.yaml").path])
+        let assembly = try PipelineAssembly(modelOptions: model, trackerConfig: TestPaths.repo("Configs/tracker.yaml").path,
+                                            redaction: try redaction.settings())
+        let description = try PipelineDescription.load(fromFile: TestPaths.repo("Pipelines/redact.yaml").path)
+        return try RedactionEvaluation(assembly: assembly, description: description, detectEvery: detectEvery)
+    }
+
+    /// Floors for the shipped model (Configs/models/ssh-edge, fp32) at the redaction defaults
+    /// (Configs/redaction.yaml), on this clip (100 frames, 1,602,810 true face pixels). Measured,
+    /// detecting every frame and every 3rd: not one face pixel visible in any frame, while about
+    /// 93 % of the picture is hidden (this masked-crowd photo is full of the detector's false boxes).
+    /// Every frame detected must stay that way; every 3rd may let a face coming into view between two
+    /// detections show for a frame or two (the benchmark in the README has 3 such frames in 930).
+    @Test(arguments: [(1, 0, 0.0), (3, 2, 0.05)])
+    func shippedModelHidesTheFacesOfTheRenderedClip(detectEvery: Int, maxSlipFrames: Int, maxWorstShare: Double) throws {
+        let test = try EvalTrackTests.rendered.get()
+        let result = try Self.evaluation(detectEvery: detectEvery).evaluate(test)
+        let s = result.scores
+        print("eval-redact detect every \(detectEvery): \(s); visible face pixels \(s.visibleFacePixels) of \(s.facePixels), "
+              + "faces partly visible \(s.facesPartlyVisible)")
+        #expect(s.frames == 100 && s.framesWithFaces > 90 && s.faceInstances > 300)
+        #expect(s.meanVisibleShare <= 0.002)
+        #expect(s.worstVisibleShare <= maxWorstShare)
+        #expect(s.framesWithSlip <= maxSlipFrames)
+        if detectEvery == 1 { #expect(s.visibleFacePixels == 0 && s.facesPartlyVisible == 0, "every true face fully hidden") }
+        // Recall first costs background: the detector's false boxes are hidden too. Bounded, not free.
+        #expect(s.hiddenNonFaceShare < 0.97 && s.hiddenNonFaceShare > 0)
+    }
+
+    /// What eval-redact scores is what the redactor hides: a solid fill of the same regions
+    /// changes exactly the pixels the evaluation counts as hidden (luma), for both shapes.
+    @Test(arguments: RedactionStyle.Shape.allCases)
+    func scoredMasksAreTheRedactorsOwn(shape: RedactionStyle.Shape) throws {
+        let style = RedactionStyle(mode: .solid, shape: shape, margin: 0.4, color: RGBColor(r: 255, g: 255, b: 255))
+        let regions = [Box(x: 20.3, y: 11.2, width: 30.5, height: 35.1), Box(x: 60.8, y: -9.4, width: 22, height: 24),
+                       Box(x: 41, y: 30, width: 25, height: 28)]
+        let frame = VideoFrame()
+        frame.reshape(width: 97, height: 61)
+        for y in 0..<61 { (frame.planes.y + y * frame.strides.y).update(repeating: 16, count: 97) }
+        FaceRedactor(style: style).redact(regions, on: frame)
+        var hidden: [UInt8] = []
+        RedactionEvaluation.paint(regions, style: style, width: 97, height: 61, into: &hidden)
+        let filled = (0..<61).flatMap { y in (0..<97).map { frame.planes.y[y * frame.strides.y + $0] == 16 ? UInt8(0) : 1 } }
+        #expect(hidden == filled)
+        #expect(hidden.contains(1))
+    }
+
+    @Test func commandLineChecksItsOptions() throws {
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse([]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--detect-every", "0"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-color", "red"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "5"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-strength", "0"]) }
+        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-score", "1.5"]) }
+        let command = try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "0.3", "--redact-shape", "rectangle", "--json"])
+        #expect(command.redactionOptions.redactMargin == 0.3 && command.redactionOptions.redactShape == .rectangle && command.json)
+    }
+}
