@@ -2,7 +2,7 @@
 """The ONNX Runtime peer of `facepipe bench engine`: times the exported model on the CPU, fp32 and
 int8, with the same sizes, thread counts and warm-up/median protocol, and prints one JSON object
 per line on stdout (notes go to stderr). `facepipe bench engine` spawns it and parses the lines;
-it also runs on its own: `python Tools/bench_ort.py --model Configs/models/ssh-edge`.
+it also runs on its own: `python Tools/bench_ort.py --model Configs/models/ssh-lite`.
 
 Line types: "peer" (versions, which ONNX file, how int8 was made), "result" (one per precision,
 size and thread count), "unavailable" (onnxruntime missing: the caller goes on without the peer).
@@ -196,7 +196,7 @@ def main(argv=None) -> int:
     data = os.environ.get("FACEPIPE_DATA", os.path.join(os.path.dirname(REPO), "shared", "data"))
     p = argparse.ArgumentParser(prog="Tools/bench_ort.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", default=os.path.join(REPO, "Configs/models/ssh-edge"), help="model folder")
+    p.add_argument("--model", default=os.path.join(REPO, "Configs/models/ssh-lite"), help="model folder")
     p.add_argument("--onnx", help="ONNX file to time (default: <model>/model.onnx, exported if missing)")
     p.add_argument("--sizes", type=parse_list(parse_size), default=[(400, 800), (320, 640), (200, 400)],
                    help="network input sizes HEIGHTxWIDTH, comma-separated; padded to the model's pad_multiple")

@@ -27,14 +27,18 @@ SIZES = [("640x360", 25), ("854x480", 30), ("640x480", 25), ("960x540", 30)]
 
 
 def pictures(data, count):
-    """Held-out face-free pictures, taken in turn from each set so every kind is in."""
-    queues = []
+    """Held-out face-free pictures, taken in turn from each kind (set, and within `scenes/` its
+    source: dark scenes, cats, dogs, raccoons, kangaroos, rooms), so every kind is in."""
+    queues = {}
     for spec in FACE_FREE_SETS:
-        recs = sorted((r for r in load_sets([spec], data) if r.face_free and held_out(r)), key=lambda r: r.path)
-        queues.append([(spec.split("/", 1)[1], os.path.relpath(r.path, os.path.join(data, spec))) for r in recs])
+        for r in sorted(load_sets([spec], data), key=lambda r: r.path):
+            if r.face_free and held_out(r):
+                name = os.path.basename(r.path)
+                kind = (spec, name.rsplit("_", 1)[0] if "_" in name else "")
+                queues.setdefault(kind, []).append((spec.split("/", 1)[1], os.path.relpath(r.path, os.path.join(data, spec))))
     chosen = []
-    while len(chosen) < count and any(queues):
-        for q in queues:
+    while len(chosen) < count and any(queues.values()):
+        for q in queues.values():
             if q and len(chosen) < count:
                 chosen.append(q.pop(0))
     return chosen

@@ -24,7 +24,7 @@ struct EngineBenchCommand: ParsableCommand {
             """)
 
     @Option(help: "Model folder (model.yaml + weights.safetensors).")
-    var model = "Configs/models/ssh-edge"
+    var model = "Configs/models/ssh-lite"
 
     @Option(help: "Network input sizes HEIGHTxWIDTH, comma-separated.")
     var sizes = "400x800,320x640,200x400"

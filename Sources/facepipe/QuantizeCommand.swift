@@ -18,13 +18,13 @@ struct QuantizeCommand: ParsableCommand {
         abstract: "Calibrate and quantise a model for the int8 engine (writes int8.yaml + int8.safetensors).",
         discussion: """
             Example:
-              facepipe quantize --model Configs/models/ssh-edge \\
+              facepipe quantize --model Configs/models/ssh-lite \\
                 --calib ../shared/data/train/caltech_webfaces --calib ../shared/data/train/eden_mask_wearing -n 200
             Calibration pictures must be training pictures: eval/ and photos/dlib_faces/ are refused.
             """)
 
     @Option(help: "Model folder (model.yaml + weights.safetensors); the int8 files are written there.")
-    var model = "Configs/models/ssh-edge"
+    var model = "Configs/models/ssh-lite"
 
     @Option(help: "Calibration pictures: a folder (or a labels.jsonl) of TRAINING pictures. Repeatable.")
     var calib: [String] = []

@@ -22,7 +22,7 @@ import TestSupport
     }
 
     @Test func shippedModelFinalBoxesMatchPyTorch() throws {
-        let dir = TestPaths.repo("Tests/Fixtures/golden/ssh-edge")
+        let dir = TestPaths.repo("Tests/Fixtures/golden/ssh-lite")
         let info = try StrictYAML.decode(GoldenInfo.self, fromFile: dir.appendingPathComponent("golden.yaml").path)
         let golden = try SafeTensors.load(path: dir.appendingPathComponent("golden.safetensors").path)
         let model = try ModelFile.load(directory: TestPaths.repo("Configs/models/\(info.model)").path)

@@ -7,7 +7,7 @@ import FacepipeCore
 
 /// The int8 backend in the detector, on the shipped model and real training photos.
 @Suite struct Int8BackendTests {
-    static let modelFolder = TestPaths.repo("Configs/models/ssh-edge").path
+    static let modelFolder = TestPaths.repo("Configs/models/ssh-lite").path
 
     /// A training photo scaled by the model's resize rule with the ffmpeg CLI.
     static func photo(_ relative: String) throws -> (image: RGBImage, width: Int, height: Int) {

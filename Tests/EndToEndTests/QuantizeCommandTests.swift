@@ -8,7 +8,7 @@ import TestSupport
     static func modelCopy() throws -> String {
         let dir = try TestPaths.scratch("e2e-quantize")
         for f in ["model.yaml", "weights.safetensors"] {
-            try FileManager.default.copyItem(atPath: TestPaths.repo("Configs/models/ssh-edge/\(f)").path,
+            try FileManager.default.copyItem(atPath: TestPaths.repo("Configs/models/ssh-lite/\(f)").path,
                                              toPath: dir.appendingPathComponent(f).path)
         }
         return dir.path

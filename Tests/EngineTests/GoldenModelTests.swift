@@ -17,7 +17,7 @@ import TestSupport
     }
 
     @Test func shippedModelHasGoldens() {
-        #expect(Self.models.contains("ssh-edge"), "Tests/Fixtures/golden/ssh-edge is missing (Tools/export.py --golden)")
+        #expect(Self.models.contains("ssh-lite"), "Tests/Fixtures/golden/ssh-lite is missing (Tools/export.py --golden)")
     }
 
     @Test(arguments: models)

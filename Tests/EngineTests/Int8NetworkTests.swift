@@ -31,7 +31,7 @@ import TestSupport
 
     /// FACEPIPE_ISA=portable and the auto-selected ISA give the same bytes on the shipped model.
     @Test func portableAndSelectedISAAgreeBitForBit() throws {
-        let model = try ModelFile.load(directory: TestPaths.repo("Configs/models/ssh-edge").path)
+        let model = try ModelFile.load(directory: TestPaths.repo("Configs/models/ssh-lite").path)
         let photo = try Int8TestModels.photo(Int8TestModels.trainingPhotos[1], width: 150, height: 100)
         let quantized = try Int8TestModels.quantize(model, images: [photo])
         let best = try KernelTable(isa: KernelISA.available.last!)
