@@ -41,25 +41,8 @@ struct RedactionEvaluation {
     func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
                   summary: ((PipelineStats) -> Void)? = nil) throws -> RedactionVideoResult {
         let truth = test.truth
-        var options = FFmpegSourceOptions()
-        options.isLive = false
-        let source = try FFmpegSource(test.video, options: options)
-        defer { source.close() }
-        guard source.info.width == truth.width, source.info.height == truth.height else {
-            throw TrackEvaluationError("\(test.video) is \(source.info.width)x\(source.info.height) but \(test.truthFile) "
-                                       + "describes \(truth.width)x\(truth.height) frames")
-        }
-        let recorder = TrackedFaceRecorder(expectedFrames: truth.frames.count)
-        let stages = try assembly.stages(of: description, keeping: ["detect", "track"], events: nil)
-        let run = try Pipeline(source: source, stages: stages, frameSinks: [NamedFrameSink("masks", recorder)],
-                               settings: settings)
-        let result = run.run(progress: progress)
-        summary?(result.stats)
-        if let error = result.error { throw TrackEvaluationError("\(test.video): \(error)") }
-        guard recorder.framesWritten == truth.frames.count else {
-            throw TrackEvaluationError("\(test.video) has \(recorder.framesWritten) frames but \(test.truthFile) has "
-                                       + "\(truth.frames.count): a truncated video or the wrong ground-truth file")
-        }
+        let (recorder, result) = try test.record(assembly: assembly, description: description, keeping: ["detect", "track"],
+                                                 settings: settings, progress: progress, summary: summary)
         var metrics = RedactionMetrics()
         var hidden: [UInt8] = []
         for frame in truth.frames {

@@ -67,26 +67,8 @@ struct TrackEvaluation {
     func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
                   summary: ((PipelineStats) -> Void)? = nil) throws -> TrackVideoResult {
         let truth = test.truth
-        var options = FFmpegSourceOptions()
-        options.isLive = false
-        let source = try FFmpegSource(test.video, options: options)
-        defer { source.close() }
-        let info = source.info
-        guard info.width == truth.width, info.height == truth.height else {
-            throw TrackEvaluationError("\(test.video) is \(info.width)x\(info.height) but \(test.truthFile) describes "
-                                       + "\(truth.width)x\(truth.height) frames: not the video this ground truth was made for")
-        }
-        let recorder = TrackedFaceRecorder(expectedFrames: truth.frames.count)
-        let stages = try assembly.stages(of: description, keeping: Self.scoredKinds, events: nil)
-        let run = try Pipeline(source: source, stages: stages, frameSinks: [NamedFrameSink("faces", recorder)],
-                               settings: settings)
-        let result = run.run(progress: progress)
-        summary?(result.stats)
-        if let error = result.error { throw TrackEvaluationError("\(test.video): \(error)") }
-        guard recorder.framesWritten == truth.frames.count else {
-            throw TrackEvaluationError("\(test.video) has \(recorder.framesWritten) frames but \(test.truthFile) has "
-                                       + "\(truth.frames.count): a truncated video or the wrong ground-truth file")
-        }
+        let (recorder, result) = try test.record(assembly: assembly, description: description, keeping: Self.scoredKinds,
+                                                 settings: settings, progress: progress, summary: summary)
         return TrackVideoResult(video: test.video, truth: test.truthFile, frames: truth.frames.count,
                                 width: truth.width, height: truth.height,
                                 scores: truth.score(recorder.facesByFrame, iouThreshold: iouThreshold),
@@ -112,6 +94,36 @@ struct TrackEvaluation {
             facesByFrame[index] = faces
         }
         return facesByFrame
+    }
+}
+
+extension TrackTestVideo {
+    /// Runs the pipeline's `kinds` stages over the video, every frame in order, and records what
+    /// reached the end of the chain per frame; checks the video is the one its truth describes.
+    func record(assembly: PipelineAssembly, description: PipelineDescription, keeping kinds: Set<String>,
+                settings: PipelineSettings, progress: ProgressReporter?,
+                summary: ((PipelineStats) -> Void)?) throws -> (TrackedFaceRecorder, PipelineResult) {
+        var options = FFmpegSourceOptions()
+        options.isLive = false
+        let source = try FFmpegSource(video, options: options)
+        defer { source.close() }
+        let info = source.info
+        guard info.width == truth.width, info.height == truth.height else {
+            throw TrackEvaluationError("\(video) is \(info.width)x\(info.height) but \(truthFile) describes "
+                                       + "\(truth.width)x\(truth.height) frames: not the video this ground truth was made for")
+        }
+        let recorder = TrackedFaceRecorder(expectedFrames: truth.frames.count)
+        let stages = try assembly.stages(of: description, keeping: kinds, events: nil)
+        let run = try Pipeline(source: source, stages: stages, frameSinks: [NamedFrameSink("recorder", recorder)],
+                               settings: settings)
+        let result = run.run(progress: progress)
+        summary?(result.stats)
+        if let error = result.error { throw TrackEvaluationError("\(video): \(error)") }
+        guard recorder.framesWritten == truth.frames.count else {
+            throw TrackEvaluationError("\(video) has \(recorder.framesWritten) frames but \(truthFile) has "
+                                       + "\(truth.frames.count): a truncated video or the wrong ground-truth file")
+        }
+        return (recorder, result)
     }
 }
 
