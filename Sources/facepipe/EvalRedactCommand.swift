@@ -1,5 +1,6 @@
 import ArgumentParser
-import CFFmpeg
+import Capture
+import FacepipeCore
 import Foundation
 import Pipeline
 
@@ -18,11 +19,7 @@ struct EvalRedactCommand: ParsableCommand {
             Tools/redact_benchmark.py renders the benchmark set and runs this for each engine and detect-every.
             """)
 
-    @Argument(help: "Rendered videos; each one's ground truth is <video without extension>.gt.jsonl unless --truth says.")
-    var videos: [String]
-
-    @Option(help: "Ground-truth file, once per video, in the same order.")
-    var truth: [String] = []
+    @OptionGroup var rendered: RenderedVideoOptions
 
     @Option(help: "Pipeline description (stage chain, detect-every); its redact stage and outputs are not used.")
     var pipeline = "Pipelines/redact.yaml"
@@ -31,50 +28,24 @@ struct EvalRedactCommand: ParsableCommand {
 
     @OptionGroup var redactionOptions: RedactionOptions
 
-    @Option(help: "Tracker settings.")
-    var trackerConfig = "Configs/tracker.yaml"
-
-    @Option(help: "Run detection on every Nth frame; the tracker predicts in between (default: the pipeline file's).")
-    var detectEvery: Int?
-
     @Flag(help: "Print one JSON document instead of the Markdown table.")
     var json = false
 
-    @Flag(name: .shortAndLong, help: "Print no progress or pipeline summaries on stderr.")
-    var quiet = false
-
-    func validate() throws {
-        guard !videos.isEmpty else { throw ValidationError("give at least one rendered video") }
-        guard truth.isEmpty || truth.count == videos.count else {
-            throw ValidationError("--truth was given \(truth.count) times for \(videos.count) videos: give it once per video or not at all")
-        }
-        if let detectEvery, detectEvery < 1 { throw ValidationError("--detect-every must be at least 1, got \(detectEvery)") }
-    }
-
     mutating func run() throws {
-        av_log_set_level(quiet ? AV_LOG_FATAL : AV_LOG_ERROR)
-        let tests = try videos.enumerated().map { n, video in
-            try TrackTestVideo(video: video, truthFile: truth.isEmpty ? nil : truth[n])
-        }
+        FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
+        let tests = try rendered.tests()
         let description = try PipelineDescription.load(fromFile: Resources.resolve(pipeline))
         let settings = try redactionOptions.settings()
-        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig, redaction: settings)
-        let evaluation = try RedactionEvaluation(assembly: assembly, description: description, detectEvery: detectEvery)
-        if !quiet { note("facepipe: detector \(assembly.detector.model.description.name) on \(assembly.detector.backend.label)") }
-        var results: [RedactionVideoResult] = []
-        for test in tests {
-            if !quiet { note("facepipe: \(test.video) (\(test.truth.frames.count) frames, truth \(test.truthFile))") }
-            let result = try evaluation.evaluate(test, progress: quiet ? nil : StderrProgressBar.ifTerminal(),
-                                                 summary: quiet ? nil : { note($0.summary) })
-            if !quiet { note("  \(result.scores)") }
-            results.append(result)
-        }
+        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: rendered.trackerConfig, redaction: settings)
+        let evaluation = try RedactionEvaluation(assembly: assembly, description: description, detectEvery: rendered.detectEvery)
+        if !rendered.quiet { note("facepipe: detector \(assembly.detector.model.description.name) on \(assembly.detector.backend.label)") }
+        let results = try rendered.each(tests, scores: \.scores) { try evaluation.evaluate($0, progress: $1, summary: $2) }
         let model = try modelOptions.model ?? modelOptions.fileSettings().0.model
         let s = settings.style
         let report = RedactionReport(results: results, model: model, engine: try modelOptions.resolvedEngine.rawValue,
                                      detectEvery: evaluation.settings.detectEvery,
                                      settings: "\(s.shape.rawValue), margin \(s.margin), redaction score \(settings.score), "
-                                         + "hold \(settings.holdSeconds) s, \(trackerConfig)")
+                                         + "hold \(settings.holdSeconds) s, \(rendered.trackerConfig)")
         print(json ? try report.json() : report.markdown)
     }
 }
