@@ -241,6 +241,6 @@ import Tracker
         #expect(throws: (any Error).self) { try EvalTrackCommand.parse([]) }
         let command = try EvalTrackCommand.parse(["a.mp4", "b.mp4", "--truth", "x.jsonl", "--truth", "y.jsonl",
                                                   "--engine", "fp32", "--detect-every", "2", "--json"])
-        #expect(command.truth == ["x.jsonl", "y.jsonl"] && command.detectEvery == 2 && command.json)
+        #expect(command.rendered.truth == ["x.jsonl", "y.jsonl"] && command.rendered.detectEvery == 2 && command.json)
     }
 }
