@@ -1,5 +1,5 @@
 /// Elementwise sum of two same-shaped tensors, with optional fused ReLU.
-final class AddFP32: FP32Operator, ParallelWork {
+final class AddFP32: Operator, ParallelWork {
     let a: UnsafePointer<Float>
     let b: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>

@@ -14,7 +14,7 @@ import FacepipeCore
 ///
 /// Conv work goes through `KernelTable.current()` (FACEPIPE_ISA or the best ISA here) and is
 /// split over the engine's `WorkerPool`. Not for use from two threads at once.
-public final class Int8Network: @unchecked Sendable {
+public final class Int8Network: Network, @unchecked Sendable {
     public let model: ModelFile
     public let quantized: Int8Model
     public let plan: GraphPlan
@@ -22,8 +22,8 @@ public final class Int8Network: @unchecked Sendable {
     public let isa: KernelISA
     /// Names of the tensors dequantised after each run.
     public let floatOutputs: [String]
-    /// Per-layer facts for reports and benchmarks, in execution order (as FP32Network's).
-    public let layers: [FP32Network.LayerInfo]
+    /// Per-layer facts for reports and benchmarks, in execution order.
+    public let layers: [LayerInfo]
     /// When true, `run()` records each layer's wall time in `layerNanoseconds`.
     public var recordsLayerTimes: Bool {
         get { times.enabled }
@@ -34,7 +34,7 @@ public final class Int8Network: @unchecked Sendable {
 
     private let pool: WorkerPool
     private let tensors: [String: Int8Tensor]
-    private let operators: [Int8Operator]
+    private let operators: [Operator]
     /// One per `floatOutputs` entry, same order.
     private let dequantizers: [DequantizeInt8]
     private let inputTensor: Int8Tensor
@@ -63,7 +63,7 @@ public final class Int8Network: @unchecked Sendable {
                                pixelStride: convOnly ? 4 : BlockedShape.paddedChannels(model.inputChannels))
         input.pointer.update(repeating: UInt8(quantized.input.parameters.zeroPoint), count: input.byteCount)
         var tensors = [ModelFile.inputName: input]
-        var operators: [Int8Operator] = []
+        var operators: [Operator] = []
         for (i, layer) in model.layers.enumerated() {
             let shape = plan.outputShapes[i]
             let out = Int8Tensor(height: shape.height, width: shape.width, channels: shape.channels,
@@ -129,9 +129,7 @@ public final class Int8Network: @unchecked Sendable {
         self.operators = operators
         self.dequantizers = dequantizers
         inputTensor = input
-        layers = model.layers.enumerated().map { i, layer in
-            FP32Network.LayerInfo(name: layer.name, op: layer.operation.opName, outputShape: plan.outputShapes[i], macs: plan.macs[i])
-        }
+        layers = LayerInfo.list(model: model, plan: plan)
         times = LayerTimes(count: operators.count)
     }
 

@@ -7,7 +7,7 @@ import COpenBLAS
 /// nothing. 1x1 stride-1 unpadded convs read the input directly: it already is the matrix.
 /// When there are too few pixel blocks to keep every thread busy (deep, small layers), the
 /// output channels are split as well, at the cost of rebuilding a block's columns per split.
-final class ConvFP32: FP32Operator, ParallelWork {
+final class ConvFP32: Operator, ParallelWork {
     let p: ConvParameters
     let input: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>

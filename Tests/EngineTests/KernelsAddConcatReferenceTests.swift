@@ -1,10 +1,10 @@
 import Testing
 @testable import Engine
 
-/// The vectorisable add/concat loops the int8 network uses give the same bytes as the kernels'
-/// reference loops (AddKernel, ConcatKernel), for random grids, with and without ReLU, on all
-/// 256 x 256 input pairs (so every rounding tie the grids produce is met).
-@Suite struct Int8RescaleLoopsTests {
+/// The vectorised add/concat kernels the int8 network uses give the same bytes as the plain
+/// scalar reference loops (ReferenceAddKernel, ReferenceConcatKernel), for random grids, with
+/// and without ReLU, on all 256 x 256 input pairs (so every rounding tie the grids produce is met).
+@Suite struct KernelsAddConcatReferenceTests {
     @Test(arguments: 0..<12)
     func sameBytesAsTheKernels(_ seed: Int) throws {
         var random = KernelTestRandom(seed: UInt64(seed) + 100)
@@ -21,8 +21,8 @@ import Testing
 
         let add = try AddParameters(aScale: sa, aZeroPoint: za, bScale: sb, bZeroPoint: zb, outputScale: so,
                                     outputZeroPoint: zo, relu: relu)
-        AddKernel.run(a, b, count: count, add, output: want)
-        RescaleLoops.add(a, b, count: count, add, output: got)
+        ReferenceAddKernel.run(a, b, count: count, add, output: want)
+        AddKernel.run(a, b, count: count, add, output: got)
         #expect((0..<count).allSatisfy { want[$0] == got[$0] }, "add, seed \(seed)")
 
         // Concat: 3 channels of 256 x 256 pixels, strided, into the middle of wider pixels.
@@ -30,9 +30,9 @@ import Testing
         for rescale in concat.inputs {
             want.update(repeating: 7, count: count)
             got.update(repeating: 7, count: count)
+            ReferenceConcatKernel.copySlice(input: a, inputStride: 4, channels: 3, pixels: count / 8, rescale: rescale,
+                                            shift: concat.shift, clamp: concat.clamp, output: want + 1, outputStride: 8)
             ConcatKernel.copySlice(input: a, inputStride: 4, channels: 3, pixels: count / 8, rescale: rescale, shift: concat.shift,
-                                   clamp: concat.clamp, output: want + 1, outputStride: 8)
-            RescaleLoops.copySlice(input: a, inputStride: 4, channels: 3, pixels: count / 8, rescale: rescale, shift: concat.shift,
                                    clamp: concat.clamp, output: got + 1, outputStride: 8)
             #expect((0..<count).allSatisfy { want[$0] == got[$0] }, "concat, seed \(seed)")
         }
@@ -40,9 +40,9 @@ import Testing
 
     @Test func sameGridConcatIsACopy() throws {
         let p = try ConcatParameters(inputs: [(0.05, 0), (0.07, 0)], outputScale: 0.05, outputZeroPoint: 0, relu: true)
-        #expect(RescaleLoops.isCopy(p.inputs[0], shift: p.shift, clamp: p.clamp))
-        #expect(!RescaleLoops.isCopy(p.inputs[1], shift: p.shift, clamp: p.clamp))
+        #expect(ConcatKernel.isCopy(p.inputs[0], shift: p.shift, clamp: p.clamp))
+        #expect(!ConcatKernel.isCopy(p.inputs[1], shift: p.shift, clamp: p.clamp))
         let shifted = try ConcatParameters(inputs: [(0.05, 10)], outputScale: 0.05, outputZeroPoint: 10, relu: true)
-        #expect(!RescaleLoops.isCopy(shifted.inputs[0], shift: shifted.shift, clamp: shifted.clamp), "ReLU clamps below the zero point")
+        #expect(!ConcatKernel.isCopy(shifted.inputs[0], shift: shifted.shift, clamp: shifted.clamp), "ReLU clamps below the zero point")
     }
 }

@@ -1,9 +1,3 @@
-/// One planned layer of the fp32 reference network. Planned operators hold pointers into
-/// buffers their network owns and allocate nothing when run.
-protocol FP32Operator: AnyObject {
-    func run(pool: WorkerPool)
-}
-
 /// Splits `count` items (channels, rows) into at most `parts` contiguous ranges.
 @inline(__always) func chunk(_ task: Int, of parts: Int, count: Int) -> Range<Int> {
     let lo = count * task / parts

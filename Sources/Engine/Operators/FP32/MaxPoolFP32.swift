@@ -1,6 +1,6 @@
 /// Max pooling, floor mode; padding never wins (it counts as -inf), so each window is the
 /// max over its taps inside the image. Channels are split over threads.
-final class MaxPoolFP32: FP32Operator, ParallelWork {
+final class MaxPoolFP32: Operator, ParallelWork {
     let p: PoolParameters
     let input: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>

@@ -1,5 +1,3 @@
-import Foundation
-
 /// FNV-1a 64: a fast change detector for model files and picture lists (not a security hash:
 /// it guards against stale calibrations, not against tampering).
 enum FNV1a64 {
@@ -19,17 +17,6 @@ enum FNV1a64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for line in lines { h = hash(Array((line + "\n").utf8), seed: h) }
         return hex(h)
-    }
-}
-
-extension WeightsFingerprint {
-    /// Reads and hashes a file; `name` is how it is recorded (relative to the model folder).
-    static func of(path: String, name: String) throws -> WeightsFingerprint {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelError(.unreadable, file: path, problem: "cannot read the file (missing or unreadable)")
-        }
-        let h = data.withUnsafeBytes { FNV1a64.hash(UnsafeRawBufferPointer($0).bindMemory(to: UInt8.self)) }
-        return WeightsFingerprint(file: name, bytes: data.count, fnv1a64: FNV1a64.hex(h))
     }
 }
 

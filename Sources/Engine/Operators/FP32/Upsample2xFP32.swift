@@ -2,7 +2,7 @@
 /// source coordinate `max((d + 0.5) / 2 - 0.5, 0)`, its right/lower neighbour clamped to
 /// the last row/column. The source indices and weights depend only on the size, so they
 /// are tabulated at planning.
-final class Upsample2xFP32: FP32Operator, ParallelWork {
+final class Upsample2xFP32: Operator, ParallelWork {
     struct Tap { var first: Int; var second: Int; var weight: Float }
 
     let input: UnsafePointer<Float>

@@ -52,12 +52,3 @@ public struct CalibrationInfo: Sendable, Equatable {
         self.sourcesHash = sourcesHash; self.sources = sources
     }
 }
-
-/// Size and hash of a weights file: enough to notice the fp32 model changed after calibration.
-public struct WeightsFingerprint: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var bytes: Int
-    public var fnv1a64: String
-
-    public var description: String { "\(file) (\(bytes) bytes, FNV-1a \(fnv1a64))" }
-}

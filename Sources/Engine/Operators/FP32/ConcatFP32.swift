@@ -1,6 +1,6 @@
 /// Channel concatenation in list order. In NCHW each input is one contiguous run of the
 /// output, so this is a copy per input (plus the optional fused ReLU).
-final class ConcatFP32: FP32Operator, ParallelWork {
+final class ConcatFP32: Operator, ParallelWork {
     let inputs: [(pointer: UnsafePointer<Float>, count: Int, offset: Int)]
     let output: UnsafeMutablePointer<Float>
     let relu: Bool
