@@ -1,3 +1,4 @@
+import Engine
 import FacepipeCore
 
 /// Applies the model's input rule (model YAML `input`): channel order, mean/std, padding.
@@ -49,5 +50,14 @@ public struct InputNormalizer: Sendable, Hashable {
                 o2[x] = (Float(p[src.2]) - mean.2) * inv.2
             }
         }
+    }
+}
+
+extension InputNormalizer {
+    /// The normaliser for a model's input rule (model YAML `input`).
+    public init(rule: InputRule) {
+        func triple(_ v: [Float]) -> (Float, Float, Float) { (v[0], v[1], v[2]) }
+        self.init(channels: rule.channels == .rgb ? .rgb : .bgr, mean: triple(rule.mean), std: triple(rule.std),
+                  maxShortSide: rule.maxShortSide, maxLongSide: rule.maxLongSide, padMultiple: rule.padMultiple)
     }
 }

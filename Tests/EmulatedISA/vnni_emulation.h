@@ -1,4 +1,4 @@
-// Lets Tests/NEON/conv_kernel_test.c run fp_qu8_conv_8x16c4_avx512vnni on a host without
+// Lets Tests/EmulatedISA/conv_kernel_test.c run fp_qu8_conv_8x16c4_avx512vnni on a host without
 // AVX-512 (this project's CI and build machine are AVX2-only): force-included before the
 // kernel source, it compiles the kernel for AVX2 and replaces the five AVX-512 intrinsics it
 // uses with plain C that follows Intel's definitions (vpdpbusd: per 32-bit lane, the sum of
