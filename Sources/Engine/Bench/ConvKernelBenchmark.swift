@@ -1,18 +1,18 @@
 import Dispatch
 
 extension KernelBenchmark {
-    public struct ConvResult: Sendable {
-        public let isa: KernelISA
-        public let kernelName: String
-        public let multiplyAccumulates: Int64
-        public let seconds: Double
-        public var macsPerSecond: Double { Double(multiplyAccumulates) / seconds }
+    struct ConvResult: Sendable {
+        let isa: KernelISA
+        let kernelName: String
+        let multiplyAccumulates: Int64
+        let seconds: Double
+        var macsPerSecond: Double { Double(multiplyAccumulates) / seconds }
     }
 
     /// Times the conv microkernel of `isa` alone (one core, no operator around it) on a
     /// `size` x `size` x `channels` input, 3x3 stride 1 pad 1 to `channels` outputs, with
     /// deterministic pseudo-random data; `repeats` runs after one warm-up, best time kept.
-    public static func conv(isa: KernelISA, size: Int = 40, channels: Int = 64, repeats: Int = 5) throws -> ConvResult {
+    static func conv(isa: KernelISA, size: Int = 40, channels: Int = 64, repeats: Int = 5) throws -> ConvResult {
         let table = try KernelTable(isa: isa)
         var seed: UInt32 = 0x1234_5678
         func next() -> UInt32 { seed = seed &* 1_664_525 &+ 1_013_904_223; return seed >> 8 }

@@ -183,7 +183,7 @@ public final class Int8Network: Network, @unchecked Sendable {
     }
 
     /// Any tensor of the last run as real values, NCHW order (allocates: for reports and tests).
-    public func dequantized(named name: String) throws -> [Float] {
+    func dequantized(named name: String) throws -> [Float] {
         guard let t = tensors[name], let q = quantized.activation(name) else {
             throw ModelError(.unknownTensor, file: model.yamlPath, subject: "tensor '\(name)'",
                              problem: "no such tensor (the outputs are the layers' names and '\(ModelFile.inputName)')")
@@ -196,7 +196,7 @@ public final class Int8Network: Network, @unchecked Sendable {
     }
 
     /// Any tensor of the last run as raw uint8, NCHW order (padding channels left out).
-    public func quantizedValues(named name: String) throws -> [UInt8] {
+    func quantizedValues(named name: String) throws -> [UInt8] {
         guard let t = tensors[name] else {
             throw ModelError(.unknownTensor, file: model.yamlPath, subject: "tensor '\(name)'", problem: "no such tensor")
         }

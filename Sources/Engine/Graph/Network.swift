@@ -3,8 +3,6 @@ import FacepipeCore
 /// A model planned for one input size, fp32 or int8: what a caller that only feeds pictures
 /// and reads timings (the engine bench) needs from either, so it can time both the same way.
 public protocol Network: AnyObject {
-    var model: ModelFile { get }
-    var plan: GraphPlan { get }
     var inputShape: TensorShape { get }
     /// Per-layer facts in execution order (the same order as `layerNanoseconds`).
     var layers: [LayerInfo] { get }

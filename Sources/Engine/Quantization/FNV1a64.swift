@@ -20,5 +20,5 @@ enum FNV1a64 {
     }
 }
 
-/// The hash of the picture list a calibration used (public for the CLI's report).
-public func calibrationSourcesHash(_ paths: [String]) -> String { FNV1a64.hash(lines: paths) }
+/// The hash of the picture list a calibration used.
+func calibrationSourcesHash(_ paths: [String]) -> String { FNV1a64.hash(lines: paths) }

@@ -160,11 +160,11 @@ extension Int8Model {
 }
 
 /// Problems with a model folder's int8 files as a whole (single files report ModelError).
-public enum Int8ModelError: Error, CustomStringConvertible, Equatable {
+enum Int8ModelError: Error, CustomStringConvertible, Equatable {
     case notCalibrated(directory: String)
     case stale(yamlPath: String, why: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .notCalibrated(let dir):
             return "no int8 calibration in \(dir): run `facepipe quantize --model \(dir) --calib <training pictures>` "
