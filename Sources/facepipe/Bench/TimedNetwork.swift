@@ -1,4 +1,3 @@
-import Detector
 import Engine
 import FacepipeCore
 
@@ -12,25 +11,12 @@ extension Network {
     /// The same deterministic noise picture for every engine (content does not change the work).
     func fillInput(seed: UInt64, width: Int, height: Int) {
         let picture = RGBImage(width: width, height: height)
-        var random = BenchRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         for y in 0..<height {
             let row = picture.pixels + y * picture.stride
             for x in 0..<3 * width { row[x] = UInt8(truncatingIfNeeded: random.next() >> 56) }
         }
         setInput(picture)
-    }
-}
-
-/// SplitMix64: the same input on every run and machine.
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

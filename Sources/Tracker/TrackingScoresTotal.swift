@@ -1,12 +1,9 @@
-import Tracker
-
 extension TrackingScores {
     /// The scores of several sequences taken as one: counts add up, MOTP is the mean IoU
     /// over all matches, and identities never pair across sequences (they share no frames),
     /// so the identity counts add up too. Ratios are recomputed from the sums.
-    static func total(_ parts: [TrackingScores]) -> TrackingScores {
-        var empty = TrackingMetrics()
-        var t = empty.result()  // all zeros (TrackingScores has no public initialiser)
+    public static func total(_ parts: [TrackingScores]) -> TrackingScores {
+        var t = TrackingScores()
         var iouSum = 0.0
         for p in parts {
             t.frames += p.frames
@@ -25,14 +22,20 @@ extension TrackingScores {
             t.mostlyLost += p.mostlyLost
             iouSum += p.motp * Double(p.matches)
         }
-        if t.groundTruthBoxes > 0 {
-            t.mota = 1 - Double(t.misses + t.falsePositives + t.idSwitches) / Double(t.groundTruthBoxes)
-            t.idRecall = Double(t.idTruePositives) / Double(t.groundTruthBoxes)
-        }
-        t.motp = t.matches > 0 ? iouSum / Double(t.matches) : 0
-        t.idPrecision = t.predictedBoxes > 0 ? Double(t.idTruePositives) / Double(t.predictedBoxes) : 0
-        let denominator = Double(2 * t.idTruePositives + t.idFalsePositives + t.idFalseNegatives)
-        t.idf1 = denominator > 0 ? Double(2 * t.idTruePositives) / denominator : 0
+        t.deriveRatios(iouSum: iouSum)
         return t
+    }
+
+    /// MOTA, MOTP, IDF1, IDP and IDR from the counts (`iouSum`: IoU summed over the matches):
+    /// the one place these formulas are written, for one sequence and for a total.
+    mutating func deriveRatios(iouSum: Double) {
+        if groundTruthBoxes > 0 {
+            mota = 1 - Double(misses + falsePositives + idSwitches) / Double(groundTruthBoxes)
+        }
+        motp = matches > 0 ? iouSum / Double(matches) : 0
+        let denominator = Double(2 * idTruePositives + idFalsePositives + idFalseNegatives)
+        idf1 = denominator > 0 ? Double(2 * idTruePositives) / denominator : 0
+        idPrecision = predictedBoxes > 0 ? Double(idTruePositives) / Double(predictedBoxes) : 0
+        idRecall = groundTruthBoxes > 0 ? Double(idTruePositives) / Double(groundTruthBoxes) : 0
     }
 }
