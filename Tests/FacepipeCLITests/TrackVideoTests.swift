@@ -8,6 +8,7 @@ import TestSupport
 /// (pan, zoom, shake, a cut, a sweeping black bar) with exact ground truth; detections are
 /// simulated from that truth with noise, dropouts, weak scores and false positives (the
 /// detector is tested elsewhere), and the tracker's output is scored against the truth.
+/// An integration test, not a Tracker unit test: it runs Python and reads the shared data.
 @Suite struct TrackVideoTests {
     static let photoLabels = "train/eden_mask_wearing/labels.jsonl"
     static let photo = "images/eden_00000040.jpg"
