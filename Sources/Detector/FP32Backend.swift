@@ -2,11 +2,10 @@ import Engine
 import FacepipeCore
 
 /// fp32 reference backend: plans an `FP32Network` per padded size (a pipeline has one size,
-/// so it plans once), normalises the picture into its input, runs it.
+/// so it plans once), sets the picture as its input (normalised there), runs it.
 public final class FP32Backend: DetectorBackend {
     public let model: ModelFile
     public let threads: Int
-    private let normalizer: InputNormalizer
     private var networks: [Int: FP32Network] = [:]
     private var current: FP32Network?
     public var label: String { "fp32 (OpenBLAS, \(threads) thread\(threads == 1 ? "" : "s"))" }
@@ -14,7 +13,6 @@ public final class FP32Backend: DetectorBackend {
     public init(model: ModelFile, threads: Int) {
         self.model = model
         self.threads = max(1, threads)
-        normalizer = InputNormalizer(rule: model.description.input)
     }
 
     /// The planned network for a padded size (planned on first use).
@@ -28,7 +26,7 @@ public final class FP32Backend: DetectorBackend {
 
     public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {
         let net = try network(paddedWidth: paddedWidth, paddedHeight: paddedHeight)
-        normalizer.normalize(image, into: net.input.baseAddress!, paddedWidth: paddedWidth, paddedHeight: paddedHeight)
+        net.setInput(image)
         net.run()
         current = net
     }
