@@ -69,7 +69,8 @@ let package = Package(
         // Runs the built `facepipe` binary on real encoded video and checks its outputs with ffprobe.
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "facepipe"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
-        // The CLI's own logic (eval-track end to end on a rendered video).
+        // Integration: the CLI's own logic and checks that run Python on shared data (eval-track and
+        // the tracker on rendered videos).
         .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "Overlay", "FacepipeCore"]),
         .testTarget(name: "BenchTests", dependencies: ["TestSupport", "facepipe", "Engine"]),
     ],
