@@ -34,22 +34,24 @@ let package = Package(
 
         // Shared value types: frames, boxes, detections, face events, strict config decoding.
         .target(name: "FacepipeCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Helpers every module that calls FFmpeg shares (error text).
+        .target(name: "FFmpegSupport", dependencies: ["CFFmpeg"]),
         // Stage families.
-        .target(name: "Capture", dependencies: ["FacepipeCore", "CFFmpeg", "CV4L2"]),
+        .target(name: "Capture", dependencies: ["FacepipeCore", "CFFmpeg", "FFmpegSupport", "CV4L2"]),
         .target(name: "Resize", dependencies: ["FacepipeCore", "CFFmpeg"], swiftSettings: hotSwift),
         .target(name: "Engine", dependencies: ["FacepipeCore", "COpenBLAS", "CKernels"],
                 swiftSettings: hotSwift),
         .target(name: "Detector", dependencies: ["Engine", "Resize", "FacepipeCore"], swiftSettings: hotSwift),
         .target(name: "Tracker", dependencies: ["FacepipeCore"]),
         .target(name: "Overlay", dependencies: ["FacepipeCore"], swiftSettings: hotSwift),
-        .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg"]),
+        .target(name: "Output", dependencies: ["FacepipeCore", "CFFmpeg", "FFmpegSupport"]),
         .target(name: "Pipeline", dependencies: [
             "FacepipeCore", .product(name: "Atomics", package: "swift-atomics"),
         ]),
         // Detection accuracy on labelled photos (AP with ignore regions, WIDER-format output).
         .target(name: "Evaluation", dependencies: ["FacepipeCore"]),
-        // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe.
-        .target(name: "TestSupport"),
+        // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe, random test data.
+        .target(name: "TestSupport", dependencies: ["FacepipeCore"]),
         .executableTarget(name: "facepipe", dependencies: [
             "Pipeline", "Capture", "Resize", "Detector", "Engine", "Tracker", "Overlay", "Output", "Evaluation",
             "CFFmpeg", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -58,7 +60,7 @@ let package = Package(
         .testTarget(name: "FacepipeCoreTests", dependencies: ["TestSupport", "FacepipeCore"]),
         .testTarget(name: "CaptureTests", dependencies: ["TestSupport", "Capture", "FacepipeCore"]),
         .testTarget(name: "ResizeTests", dependencies: ["TestSupport", "Resize", "Capture", "FacepipeCore"]),
-        .testTarget(name: "EngineTests", dependencies: ["TestSupport", "Engine", "CKernels"]),
+        .testTarget(name: "EngineTests", dependencies: ["TestSupport", "Engine", "CKernels", "FacepipeCore"]),
         .testTarget(name: "DetectorTests", dependencies: ["TestSupport", "Detector", "Engine", "FacepipeCore"]),
         .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "FacepipeCore"]),
         .testTarget(name: "OverlayTests", dependencies: ["TestSupport", "Overlay", "FacepipeCore"]),
@@ -67,7 +69,8 @@ let package = Package(
         // Runs the built `facepipe` binary on real encoded video and checks its outputs with ffprobe.
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "facepipe"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
-        // The CLI's own logic (eval-track end to end on a rendered video).
+        // Integration: the CLI's own logic and checks that run Python on shared data (eval-track and
+        // the tracker on rendered videos).
         .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "Overlay", "FacepipeCore"]),
         .testTarget(name: "BenchTests", dependencies: ["TestSupport", "facepipe", "Engine"]),
     ],

@@ -10,7 +10,7 @@
 #include "CKernels.h"
 
 #define FP_TARGET_AVX2 __attribute__((target("avx2")))
-#ifndef FP_TARGET_AVX512VNNI  // Tests/NEON/vnni_emulation.h redefines it to run the kernel on AVX2
+#ifndef FP_TARGET_AVX512VNNI  // Tests/EmulatedISA/vnni_emulation.h redefines it to run the kernel on AVX2
 #define FP_TARGET_AVX512VNNI __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
 #endif
 

@@ -1,4 +1,5 @@
 import CFFmpeg
+import FFmpegSupport
 import FacepipeCore
 
 /// Puts decoded pictures of any pixel format into pooled I420 frames: a row copy when the

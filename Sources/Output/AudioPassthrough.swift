@@ -1,4 +1,5 @@
 import CFFmpeg
+import FFmpegSupport
 
 /// Copies the source file's audio into the output without re-encoding: a second demuxer reads the
 /// source's audio packets and hands them to the muxer, time-aligned with the video being written.

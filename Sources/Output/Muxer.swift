@@ -1,4 +1,5 @@
 import CFFmpeg
+import FFmpegSupport
 
 /// One output file (or stream) in the container its name asks for. Writes the header once,
 /// interleaves packets, and writes the trailer exactly once.

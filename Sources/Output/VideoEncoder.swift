@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CFFmpeg
+import FFmpegSupport
 import FacepipeCore
 
 /// Compresses I420 frames with one FFmpeg encoder. One codec context, one picture and one

@@ -156,10 +156,6 @@ public struct TrackingMetrics {
     /// The scores of everything added so far.
     public mutating func result() -> TrackingScores {
         var s = scores
-        if s.groundTruthBoxes > 0 {
-            s.mota = 1 - Double(s.misses + s.falsePositives + s.idSwitches) / Double(s.groundTruthBoxes)
-        }
-        s.motp = s.matches > 0 ? iouSum / Double(s.matches) : 0
         s.groundTruthTracks = presentFrames.count
         for (id, present) in presentFrames {
             let ratio = Double(trackedFrames[id] ?? 0) / Double(present)
@@ -179,10 +175,7 @@ public struct TrackingMetrics {
         s.idTruePositives = idtp
         s.idFalseNegatives = s.groundTruthBoxes - idtp
         s.idFalsePositives = s.predictedBoxes - idtp
-        let denominator = Double(2 * idtp + s.idFalsePositives + s.idFalseNegatives)
-        s.idf1 = denominator > 0 ? Double(2 * idtp) / denominator : 0
-        s.idPrecision = s.predictedBoxes > 0 ? Double(idtp) / Double(s.predictedBoxes) : 0
-        s.idRecall = s.groundTruthBoxes > 0 ? Double(idtp) / Double(s.groundTruthBoxes) : 0
+        s.deriveRatios(iouSum: iouSum)
         return s
     }
 }

@@ -6,8 +6,7 @@ import TestSupport
 
 /// V4L2Source against the fake camera (Tests/FakeCamera): real frames of a real clip served
 /// through libv4l2 exactly as a driver would, compared with ffmpeg's own decode of them.
-/// Serialized: the cameras pace frames in real time and the checks on frame spacing want a
-/// quiet machine.
+/// Serialized: the cameras pace frames in real time.
 @Suite(.serialized)
 struct V4L2SourceTests {
     /// Reads `count` frames and checks each against the reference frame with the same index,
@@ -106,8 +105,11 @@ struct V4L2SourceTests {
             #expect(try source.read(into: frame))
             pts.append(frame.pts)
         }
+        // The camera never delivers a frame before it is due, so at 15 fps the spacing is at
+        // least 66.7 ms (30 fps would give 33 ms). How much later frames come depends on how
+        // busy the machine is: wall-clock time, which a unit test does not bound.
         let spacing = Double(pts.last! - pts.first!) / Double(pts.count - 1)
-        #expect(abs(spacing - 66_667) < 15_000, "mean frame spacing \(spacing) µs at 15 fps")
+        #expect(spacing > 66_667 - 15_000, "mean frame spacing \(spacing) µs at 15 fps")
     }
 
     @Test func unavailableSizeAndRateAreReportedAsTheDriverGaveThem() throws {

@@ -4,15 +4,15 @@ import TestSupport
 @testable import Engine
 
 /// The ISA conv kernels this x86 test host cannot run natively, checked by the C driver
-/// Tests/NEON/conv_kernel_test.c bit for bit against the C scalar twin (which KernelsConvTests
+/// Tests/EmulatedISA/conv_kernel_test.c bit for bit against the C scalar twin (which KernelsConvTests
 /// ties to the portable Swift kernel and to a naive convolution):
 ///  - NEON dot product: cross-compiled for aarch64 and run under qemu (-cpu max has dotprod);
-///  - AVX-512 VNNI: the shipped kernel source compiled with Tests/NEON/vnni_emulation.h, which
+///  - AVX-512 VNNI: the shipped kernel source compiled with Tests/EmulatedISA/vnni_emulation.h, which
 ///    swaps its five AVX-512 intrinsics for plain C so it runs on AVX2-only machines.
 /// Needs gcc, gcc-aarch64-linux-gnu and qemu-user-static (Tools/setup.sh installs them).
 @Suite struct KernelsEmulatedISATests {
     static let cKernels = TestPaths.repo("Sources/CKernels")
-    static let driver = TestPaths.repo("Tests/NEON/conv_kernel_test.c").path
+    static let driver = TestPaths.repo("Tests/EmulatedISA/conv_kernel_test.c").path
     static let commonSources = ["qu8_conv_1x16c4_scalar.c", "qu8_conv_pack.c", "cpu_features.c"]
 
     static func sources(_ kernel: String) -> [String] {
@@ -39,7 +39,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: scratch) }
         let binary = scratch.appendingPathComponent("conv_kernel_test").path
         try runTool("gcc", ["-O2", "-Wall", "-Werror", "-DFP_TEST_VNNI",
-                            "-include", TestPaths.repo("Tests/NEON/vnni_emulation.h").path,
+                            "-include", TestPaths.repo("Tests/EmulatedISA/vnni_emulation.h").path,
                             "-I", Self.cKernels.appendingPathComponent("include").path, "-I", Self.cKernels.path]
                     + Self.sources("qu8_conv_8x16c4_avx512vnni.c") + ["-o", binary])
         let result = try runTool(binary, [], check: false)

@@ -77,8 +77,8 @@ import Testing
         let r = try ConvRequantization(realMultipliers: (0..<channels).map { _ in Double.random(in: 1e-5...1e-4, using: &rng) },
                                        clamp: OutputClamp(zeroPoint: 100, relu: false))
         var out = [UInt8](repeating: 0, count: pixels * outStride)
-        RequantKernel.run(acc: acc, accStride: accStride, pixels: pixels, channels: channels, bias: bias,
-                          multipliers: r.multipliers, requant: r.params, output: &out, outputStride: outStride)
+        ReferenceRequantKernel.run(acc: acc, accStride: accStride, pixels: pixels, channels: channels, bias: bias,
+                                   multipliers: r.multipliers, requant: r.params, output: &out, outputStride: outStride)
         var distinct = Set<UInt8>()
         for p in 0..<pixels {
             for c in 0..<channels {

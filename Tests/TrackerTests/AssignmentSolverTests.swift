@@ -1,3 +1,4 @@
+import FacepipeCore
 import TestSupport
 import Testing
 @testable import Tracker

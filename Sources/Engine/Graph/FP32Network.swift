@@ -12,7 +12,7 @@ import FacepipeCore
 /// paths keeps the thread count what the caller asked for.
 ///
 /// Not for use from two threads at once (one detector stage owns it).
-public final class FP32Network: @unchecked Sendable {
+public final class FP32Network: Network, @unchecked Sendable {
     public let model: ModelFile
     public let plan: GraphPlan
     public let threads: Int
@@ -30,16 +30,9 @@ public final class FP32Network: @unchecked Sendable {
     private let pool: WorkerPool
     private let storage: [TensorStorage]          // [0] = input, then one per layer
     private let tensorIndex: [String: Int]          // name -> storage index
-    private let operators: [FP32Operator]
+    private let operators: [Operator]
     private let scratch: TensorStorage?
     private let times: LayerTimes
-
-    public struct LayerInfo: Sendable, Equatable {
-        public var name: String
-        public var op: String
-        public var outputShape: TensorShape
-        public var macs: Int
-    }
 
     public init(model: ModelFile, inputWidth: Int, inputHeight: Int, threads: Int = 1) throws {
         openblas_set_num_threads(1)
@@ -66,7 +59,7 @@ public final class FP32Network: @unchecked Sendable {
         scratchPerWorker = (scratchPerWorker + 15) / 16 * 16
         let scratch = scratchPerWorker > 0 ? TensorStorage(count: scratchPerWorker * self.threads) : nil
 
-        var operators: [FP32Operator] = []
+        var operators: [Operator] = []
         for (i, layer) in model.layers.enumerated() {
             let out = storage[index[layer.name]!].pointer
             let outShape = plan.outputShapes[i]
@@ -94,9 +87,7 @@ public final class FP32Network: @unchecked Sendable {
         self.tensorIndex = index
         self.operators = operators
         self.scratch = scratch
-        layers = model.layers.enumerated().map { i, layer in
-            LayerInfo(name: layer.name, op: layer.operation.opName, outputShape: plan.outputShapes[i], macs: plan.macs[i])
-        }
+        layers = LayerInfo.list(model: model, plan: plan)
         times = LayerTimes(count: operators.count)
     }
 
@@ -106,6 +97,13 @@ public final class FP32Network: @unchecked Sendable {
     /// order. Write it before each `run()`.
     public var input: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: storage[0].pointer, count: plan.inputShape.count)
+    }
+
+    /// Normalises a resized picture (at most the planned size) into `input`, 0 in the padding.
+    public func setInput(_ image: RGBImage) {
+        precondition(image.width <= inputShape.width && image.height <= inputShape.height, "picture larger than the planned input")
+        model.description.input.normalize(image, into: storage[0].pointer, paddedWidth: inputShape.width,
+                                          paddedHeight: inputShape.height)
     }
 
     /// Runs every layer in order on the current input.

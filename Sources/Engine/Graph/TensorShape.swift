@@ -8,7 +8,7 @@ public struct TensorShape: Sendable, Hashable, CustomStringConvertible {
         self.channels = channels; self.height = height; self.width = width
     }
 
-    public var planeSize: Int { height * width }
+    var planeSize: Int { height * width }
     public var count: Int { channels * height * width }
     /// `[1, C, H, W]`, as PyTorch and the safetensors files write it.
     public var nchw: [Int] { [1, channels, height, width] }

@@ -3,11 +3,13 @@ import Foundation
 
 /// The microkernels the operators call, chosen once from the CPU's features (or forced with
 /// FACEPIPE_ISA=portable|avx2|vnni|neon). Only the conv microkernel has ISA versions: it is
-/// where nearly all the time goes. Pooling, upsampling, add, concat and standalone requant are
-/// memory-bound byte loops that the portable Swift kernels already vectorise well.
+/// where nearly all the time goes. Pooling, upsampling, add and concat are
+/// memory-bound byte loops that the portable Swift kernels already vectorise well. The peak
+/// loop rides along so the bench measures each ISA's ceiling from this one switch.
 struct KernelTable: Sendable {
     let isa: KernelISA
     let conv: ConvMicrokernel
+    let peak: PeakMicrokernel
 
     /// The table for `isa`, or an error if this machine cannot run it.
     init(isa: KernelISA) throws {
@@ -17,9 +19,11 @@ struct KernelTable: Sendable {
         switch isa {
         case .portable:
             conv = ConvMicrokernel(name: "qu8_conv_4x16c4_swift", mr: PortableConv.mr, function: PortableConv.function)
+            peak = PeakMicrokernel(macsPerIteration: PortablePeak.macsPerIteration, function: PortablePeak.function)
         case .avx2:
             #if arch(x86_64)
             conv = ConvMicrokernel(name: "qu8_conv_2x16c4_avx2", mr: Int(FP_QU8_CONV_MR_AVX2), function: fp_qu8_conv_2x16c4_avx2)
+            peak = PeakMicrokernel(macsPerIteration: fp_peak_macs_per_iteration_avx2, function: fp_peak_avx2)
             #else
             throw KernelSelectionError.unavailable(isa, available: available)
             #endif
@@ -27,6 +31,7 @@ struct KernelTable: Sendable {
             #if arch(x86_64)
             conv = ConvMicrokernel(name: "qu8_conv_8x16c4_avx512vnni", mr: Int(FP_QU8_CONV_MR_AVX512VNNI),
                                    function: fp_qu8_conv_8x16c4_avx512vnni)
+            peak = PeakMicrokernel(macsPerIteration: fp_peak_macs_per_iteration_avx512vnni, function: fp_peak_avx512vnni)
             #else
             throw KernelSelectionError.unavailable(isa, available: available)
             #endif
@@ -34,6 +39,7 @@ struct KernelTable: Sendable {
             #if arch(arm64)
             conv = ConvMicrokernel(name: "qu8_conv_4x16c4_neondot", mr: Int(FP_QU8_CONV_MR_NEONDOT),
                                    function: fp_qu8_conv_4x16c4_neondot)
+            peak = PeakMicrokernel(macsPerIteration: fp_peak_macs_per_iteration_neondot, function: fp_peak_neondot)
             #else
             throw KernelSelectionError.unavailable(isa, available: available)
             #endif

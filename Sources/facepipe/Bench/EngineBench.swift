@@ -80,7 +80,7 @@ enum EngineBench {
 
     /// The network for one precision, or nil where it cannot be built (the reason is in `unavailable`).
     private static func makeNetwork(_ precision: Precision, model: ModelFile, int8: Int8Model?, size: BenchSize,
-                                    threads: Int) throws -> (TimedNetwork, String)? {
+                                    threads: Int) throws -> (any Network, String)? {
         switch precision {
         case .fp32:
             return (try FP32Network(model: model, inputWidth: size.width, inputHeight: size.height, threads: threads),

@@ -1,60 +1,22 @@
-import Detector
 import Engine
 import FacepipeCore
 
-/// A planned network the benchmark can time layer by layer. fp32 and int8 both provide it.
-protocol TimedNetwork: AnyObject {
+/// The bench times either engine through Engine's `Network`.
+extension Network {
     /// Per-layer facts in execution order (the same order as `layerNanoseconds`).
-    var benchLayers: [LayerFacts] { get }
-    var recordsLayerTimes: Bool { get set }
-    var layerNanoseconds: [UInt64] { get }
-    /// Writes a picture of exactly the planned input size into the network's input.
-    func setBenchInput(_ picture: RGBImage)
-    func run()
-}
+    var benchLayers: [LayerFacts] {
+        layers.map { LayerFacts(name: $0.name, op: $0.op, output: $0.outputShape.description, macs: $0.macs) }
+    }
 
-extension TimedNetwork {
     /// The same deterministic noise picture for every engine (content does not change the work).
     func fillInput(seed: UInt64, width: Int, height: Int) {
         let picture = RGBImage(width: width, height: height)
-        var random = BenchRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         for y in 0..<height {
             let row = picture.pixels + y * picture.stride
             for x in 0..<3 * width { row[x] = UInt8(truncatingIfNeeded: random.next() >> 56) }
         }
-        setBenchInput(picture)
-    }
-}
-
-extension FP32Network: TimedNetwork {
-    var benchLayers: [LayerFacts] {
-        layers.map { LayerFacts(name: $0.name, op: $0.op, output: $0.outputShape.description, macs: $0.macs) }
-    }
-
-    func setBenchInput(_ picture: RGBImage) {
-        InputNormalizer(rule: model.description.input)
-            .normalize(picture, into: input.baseAddress!, paddedWidth: inputShape.width, paddedHeight: inputShape.height)
-    }
-}
-
-extension Int8Network: TimedNetwork {
-    var benchLayers: [LayerFacts] {
-        layers.map { LayerFacts(name: $0.name, op: $0.op, output: $0.outputShape.description, macs: $0.macs) }
-    }
-
-    func setBenchInput(_ picture: RGBImage) { setInput(picture) }
-}
-
-/// SplitMix64: the same input on every run and machine.
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        setInput(picture)
     }
 }
 
@@ -66,7 +28,7 @@ enum NetworkTimer {
         var layerMs: [[Double]]
     }
 
-    static func time(_ network: TimedNetwork, input: BenchSize, warmup: Int, runs: Int) -> Timing {
+    static func time(_ network: any Network, input: BenchSize, warmup: Int, runs: Int) -> Timing {
         network.fillInput(seed: 1, width: input.width, height: input.height)
         network.recordsLayerTimes = true
         for _ in 0..<warmup { network.run() }

@@ -1,0 +1,39 @@
+import Engine
+import FacepipeCore
+
+/// fp32 reference backend: plans an `FP32Network` per padded size (a pipeline has one size,
+/// so it plans once), sets the picture as its input (normalised there), runs it.
+public final class FP32Backend: DetectorBackend {
+    public let model: ModelFile
+    public let threads: Int
+    private var networks: [Int: FP32Network] = [:]
+    private var current: FP32Network?
+    public var label: String { "fp32 (OpenBLAS, \(threads) thread\(threads == 1 ? "" : "s"))" }
+
+    public init(model: ModelFile, threads: Int) {
+        self.model = model
+        self.threads = max(1, threads)
+    }
+
+    /// The planned network for a padded size (planned on first use).
+    public func network(paddedWidth: Int, paddedHeight: Int) throws -> FP32Network {
+        let key = paddedWidth << 32 | paddedHeight
+        if let n = networks[key] { return n }
+        let n = try FP32Network(model: model, inputWidth: paddedWidth, inputHeight: paddedHeight, threads: threads)
+        networks[key] = n
+        return n
+    }
+
+    public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {
+        let net = try network(paddedWidth: paddedWidth, paddedHeight: paddedHeight)
+        net.setInput(image)
+        net.run()
+        current = net
+    }
+
+    public func head(_ name: String) throws -> (data: UnsafePointer<Float>, height: Int, width: Int) {
+        guard let net = current else { throw DetectorError.notRun }
+        let view = try net.output(named: name)
+        return (view.data.baseAddress!, view.shape.height, view.shape.width)
+    }
+}
