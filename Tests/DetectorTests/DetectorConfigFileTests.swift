@@ -15,7 +15,7 @@ import Testing
     func outOfRangeValuesNameTheFileAndKey(line: String, message: String) throws {
         let folder = try TestPaths.scratch("detector-yaml")
         let file = folder.appendingPathComponent("detector.yaml").path
-        try "model: Configs/models/ssh-edge\n\(line)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "model: Configs/models/ssh-lite\n\(line)\n".write(toFile: file, atomically: true, encoding: .utf8)
         do {
             _ = try DetectorConfigFile.load(fromFile: file)
             Issue.record("\(line) must be refused")
@@ -26,6 +26,6 @@ import Testing
 
     @Test func theShippedFileLoads() throws {
         let settings = try DetectorConfigFile.load(fromFile: TestPaths.repo("Configs/detector.yaml").path)
-        #expect(settings.model == "Configs/models/ssh-edge")
+        #expect(settings.model == "Configs/models/ssh-lite")
     }
 }

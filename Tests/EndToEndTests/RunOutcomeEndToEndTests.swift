@@ -258,7 +258,7 @@ import Glibc
         #expect(int4.stderr.contains("\(engine): engine: expected one of int8, fp32, found 'int4'"), "\(int4.stderr)")
 
         let detector = dir.appendingPathComponent("detector.yaml").path
-        try "model: Configs/models/ssh-edge\nscore_threshold: -0.3\n".write(toFile: detector, atomically: true, encoding: .utf8)
+        try "model: Configs/models/ssh-lite\nscore_threshold: -0.3\n".write(toFile: detector, atomically: true, encoding: .utf8)
         let negative = try FacepipeBinary.run(["detect", TestPaths.data("photos/dlib_faces/images/2008_002506.jpg").path, "--detector-config", detector])
         #expect(negative.status != 0)
         #expect(negative.stderr.contains("\(detector): score_threshold: must be in 0...1, found -0.3"), "\(negative.stderr)")
@@ -271,7 +271,7 @@ import Glibc
     @Test func aModelWithNonFiniteWeightsIsRefusedNamingTheTensor() throws {
         let dir = try TestPaths.scratch("e2e-nan-model")
         let model = dir.appendingPathComponent("model")
-        try FileManager.default.copyItem(at: TestPaths.repo("Configs/models/ssh-edge"), to: model)
+        try FileManager.default.copyItem(at: TestPaths.repo("Configs/models/ssh-lite"), to: model)
         // Poison the first float of the first tensor's data with a NaN, straight in the file's bytes.
         let weights = model.appendingPathComponent("weights.safetensors")
         var data = try Data(contentsOf: weights)

@@ -10,7 +10,7 @@ import TestSupport
 /// under a moving camera, a cut and an occluding bar; exact truth), with the shipped model.
 @Suite struct EvalRedactTests {
     static func evaluation(detectEvery: Int?, engine: String = "fp32") throws -> RedactionEvaluation {
-        let model = try ModelOptions.parse(["--model", TestPaths.repo("Configs/models/ssh-edge").path, "--engine", engine,
+        let model = try ModelOptions.parse(["--model", TestPaths.repo("Configs/models/ssh-lite").path, "--engine", engine,
                                             "--detector-config", TestPaths.repo("Configs/detector.yaml").path,
                                             "--engine-config", TestPaths.repo("Configs/engine.yaml").path])
         let redaction = try RedactionOptions.parse(["--redaction-config", TestPaths.repo("Configs/redaction.yaml").path])
@@ -20,7 +20,7 @@ import TestSupport
         return try RedactionEvaluation(assembly: assembly, description: description, detectEvery: detectEvery)
     }
 
-    /// Floors for the shipped model (Configs/models/ssh-edge, fp32) at the redaction defaults
+    /// Floors for the shipped model (Configs/models/ssh-lite, fp32) at the redaction defaults
     /// (Configs/redaction.yaml), on this clip (100 frames, 1,602,810 true face pixels). Measured,
     /// detecting every frame and every 3rd: not one face pixel visible in any frame, while about
     /// 93 % of the picture is hidden (this masked-crowd photo is full of the detector's false boxes).
