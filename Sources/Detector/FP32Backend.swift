@@ -6,7 +6,7 @@ import FacepipeCore
 public final class FP32Backend: DetectorBackend {
     public let model: ModelFile
     public let threads: Int
-    private var networks: [Int: FP32Network] = [:]
+    private var networks = PlannedNetworks<FP32Network>()
     private var current: FP32Network?
     public var label: String { "fp32 (OpenBLAS, \(threads) thread\(threads == 1 ? "" : "s"))" }
 
@@ -17,11 +17,9 @@ public final class FP32Backend: DetectorBackend {
 
     /// The planned network for a padded size (planned on first use).
     public func network(paddedWidth: Int, paddedHeight: Int) throws -> FP32Network {
-        let key = paddedWidth << 32 | paddedHeight
-        if let n = networks[key] { return n }
-        let n = try FP32Network(model: model, inputWidth: paddedWidth, inputHeight: paddedHeight, threads: threads)
-        networks[key] = n
-        return n
+        try networks.network(width: paddedWidth, height: paddedHeight) {
+            try FP32Network(model: model, inputWidth: paddedWidth, inputHeight: paddedHeight, threads: threads)
+        }
     }
 
     public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {

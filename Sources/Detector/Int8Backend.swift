@@ -10,7 +10,7 @@ public final class Int8Backend: DetectorBackend {
     public let threads: Int
     public let isa: KernelISA
     private let heads: [String]
-    private var networks: [Int: Int8Network] = [:]
+    private var networks = PlannedNetworks<Int8Network>()
     private var current: Int8Network?
 
     public var label: String { "int8 (\(isa), \(threads) thread\(threads == 1 ? "" : "s"))" }
@@ -32,12 +32,10 @@ public final class Int8Backend: DetectorBackend {
 
     /// The planned network for a padded size (planned on first use).
     public func network(paddedWidth: Int, paddedHeight: Int) throws -> Int8Network {
-        let key = paddedWidth << 32 | paddedHeight
-        if let n = networks[key] { return n }
-        let n = try Int8Network(model: model, quantized: quantized, inputWidth: paddedWidth, inputHeight: paddedHeight,
-                                threads: threads, floatOutputs: heads)
-        networks[key] = n
-        return n
+        try networks.network(width: paddedWidth, height: paddedHeight) {
+            try Int8Network(model: model, quantized: quantized, inputWidth: paddedWidth, inputHeight: paddedHeight,
+                            threads: threads, floatOutputs: heads)
+        }
     }
 
     public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {
