@@ -66,7 +66,7 @@ def main(argv=None):
                 f.write(buf.getvalue())
             written[folder].append({"image": rel, "width": img.width, "height": img.height,
                                     "boxes": scaled(o.get("boxes", []), s), "ignore": scaled(o.get("ignore", []), s),
-                                    **({"flags": o["flags"]} if "flags" in o else {})})
+                                    **{k: o[k] for k in ("flags", "source") if k in o}})  # source: clip groups of the split
         position += 1
     for folder, items in written.items():
         if items:
