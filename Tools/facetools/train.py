@@ -19,6 +19,7 @@ from .loss import MIN_NEGATIVES, NEG_PER_POS, ssh_loss
 from .model import SSH, load_backbone
 from .sampling import MixedBatches
 from .splits import split
+from .warm_start import warm_start
 
 # Sampling weights: the hand-labelled sets (the style eval/ uses) most; video frames, which
 # are what facepipe meets, fully; the helmet set (augmented copies) and the near-duplicate
@@ -62,6 +63,8 @@ def parse_args(argv=None):
     p.add_argument("--log-every", type=int, default=20)
     p.add_argument("--ckpt-every", type=int, default=200)
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt if present")
+    p.add_argument("--init", metavar="MODEL_DIR",
+                   help="start from an exported model folder (e.g. Configs/models/ssh-lite) instead of random weights")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-augment", action="store_true", help="whole images, no jitter (smoke tests)")
     p.add_argument("--limit-images", type=int, default=0, help="use only the first N images (smoke runs)")
@@ -105,7 +108,10 @@ def train(args) -> dict:
         records = records[:args.limit_images]
     if not records:
         raise SystemExit("no training images found")
-    model = SSH(cfg).to(device)
+    model = SSH(cfg)
+    if args.init:
+        warm_start(model, args.init)  # a --resume checkpoint found below still wins
+    model = model.to(device)
     decay, no_decay = [], []
     for name, p in model.named_parameters():
         (no_decay if p.ndim == 1 else decay).append(p)
@@ -135,6 +141,12 @@ def train(args) -> dict:
           f"{args.iters} iterations, batch {args.batch} ({sampler.n_free} face-free), size {args.size}, "
           f"device {device}", file=sys.stderr)
     model.train()
+    if args.init:
+        # Batch statistics would replace the folded ones and scramble the warm start: keep the
+        # BatchNorm statistics frozen (their scale and shift still learn).
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.eval()
     stream = iter(loader)
     t0 = time.time()
     seen = 0

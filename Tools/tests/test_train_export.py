@@ -152,3 +152,23 @@ def test_wider_layout_folder_trains_unchanged(tmp_path):
     args = train.parse_args(["--sets", str(root), "--data-root", DATA, "--out", str(tmp_path / "run"),
                              "--iters", "2", "--batch", "2", "--size", "128", "--workers", "0", "--threads", "1"])
     assert train.train(args)["iters"] == 2
+
+
+def test_warm_start_from_the_shipped_model_computes_what_it_does():
+    from facetools.warm_start import warm_start
+    folder = os.path.join(REPO, "Configs/models/ssh-lite")
+    cfg = load_backbone(os.path.join(REPO, "Configs/backbones/lite.yaml"))
+    model = SSH(cfg)
+    warm_start(model, folder)
+    model.eval()
+    shipped, _ = export.load_model(folder)
+    x = torch.randn(1, 3, 96, 128, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        got, want = model(x), shipped(x)
+    for k in want:
+        g = got[k]
+        if k.endswith("_reg"):  # training outputs deltas divided by DELTA_STD
+            g = g * torch.tensor([0.1, 0.1, 0.2, 0.2]).repeat(g.shape[1] // 4)[None, :, None, None]
+        assert torch.allclose(g, want[k], atol=1e-4, rtol=1e-4), k
+    with pytest.raises(SystemExit, match="in this backbone"):
+        warm_start(SSH(load_backbone(EDGE)), folder)  # another backbone: a clear error, not a silent mix
