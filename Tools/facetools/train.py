@@ -63,8 +63,9 @@ def parse_args(argv=None):
     p.add_argument("--log-every", type=int, default=20)
     p.add_argument("--ckpt-every", type=int, default=200)
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt if present")
-    p.add_argument("--init", metavar="MODEL_DIR",
-                   help="start from an exported model folder (e.g. Configs/models/ssh-lite) instead of random weights")
+    p.add_argument("--init", metavar="MODEL_DIR|CKPT",
+                   help="start from an exported model folder (e.g. Configs/models/ssh-lite) or the weights of a "
+                        "training checkpoint (.pt) instead of random weights; the schedule starts afresh")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-augment", action="store_true", help="whole images, no jitter (smoke tests)")
     p.add_argument("--limit-images", type=int, default=0, help="use only the first N images (smoke runs)")
@@ -109,8 +110,7 @@ def train(args) -> dict:
     if not records:
         raise SystemExit("no training images found")
     model = SSH(cfg)
-    if args.init:
-        warm_start(model, args.init)  # a --resume checkpoint found below still wins
+    frozen_statistics = warm_start(model, args.init) if args.init else False  # --resume below still wins
     model = model.to(device)
     decay, no_decay = [], []
     for name, p in model.named_parameters():
@@ -141,7 +141,7 @@ def train(args) -> dict:
           f"{args.iters} iterations, batch {args.batch} ({sampler.n_free} face-free), size {args.size}, "
           f"device {device}", file=sys.stderr)
     model.train()
-    if args.init:
+    if frozen_statistics:
         # Batch statistics would replace the folded ones and scramble the warm start: keep the
         # BatchNorm statistics frozen (their scale and shift still learn).
         for m in model.modules():

@@ -17,7 +17,13 @@ from safetensors.torch import load_file
 from .model import DELTA_STD, SSH
 
 
-def warm_start(model: SSH, folder: str) -> None:
+def warm_start(model: SSH, source: str) -> bool:
+    """Load `source` (an exported model folder or a training checkpoint `.pt`) into `model`.
+    Returns True when the weights came folded, so BatchNorm statistics must stay frozen."""
+    if os.path.isfile(source):
+        load_checkpoint_weights(model, source)
+        return False
+    folder = source
     path = os.path.join(folder, "weights.safetensors")
     if not os.path.exists(path):
         raise SystemExit(f"--init {folder}: no weights.safetensors (give an exported model folder)")
@@ -46,3 +52,15 @@ def warm_start(model: SSH, folder: str) -> None:
                 unit.bn.running_var.fill_(1.0 - unit.bn.eps)
             else:
                 unit.conv.bias.copy_(b)
+    return True
+
+
+def load_checkpoint_weights(model: SSH, path: str) -> None:
+    """Weights only from a checkpoint: a new run (schedule, optimizer) that starts where another ended."""
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    if not isinstance(state, dict) or "model" not in state:
+        raise SystemExit(f"--init {path}: not a training checkpoint (no 'model' entry)")
+    try:
+        model.load_state_dict(state["model"])
+    except RuntimeError as error:
+        raise SystemExit(f"--init {path}: does not fit this backbone ({str(error).splitlines()[0]})")

@@ -172,3 +172,25 @@ def test_warm_start_from_the_shipped_model_computes_what_it_does():
         assert torch.allclose(g, want[k], atol=1e-4, rtol=1e-4), k
     with pytest.raises(SystemExit, match="in this backbone"):
         warm_start(SSH(load_backbone(EDGE)), folder)  # another backbone: a clear error, not a silent mix
+
+
+def test_warm_start_from_a_checkpoint_takes_its_weights_and_lets_batchnorm_train(tmp_path):
+    from facetools.warm_start import warm_start
+    cfg = load_backbone(os.path.join(REPO, "Configs/backbones/lite.yaml"))
+    torch.manual_seed(5)
+    trained = SSH(cfg)
+    path = str(tmp_path / "last.pt")
+    torch.save({"model": trained.state_dict(), "iter": 7}, path)
+    model = SSH(cfg)
+    assert warm_start(model, path) is False  # unfolded weights: batch statistics keep training
+    trained.eval(), model.eval()
+    x = torch.randn(1, 3, 64, 96, generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        got, want = model(x), trained(x)
+    for k in want:
+        assert torch.equal(got[k], want[k]), k
+    with pytest.raises(SystemExit, match="does not fit this backbone"):
+        warm_start(SSH(load_backbone(EDGE)), path)
+    torch.save({"weights": 1}, str(tmp_path / "odd.pt"))
+    with pytest.raises(SystemExit, match="not a training checkpoint"):
+        warm_start(SSH(cfg), str(tmp_path / "odd.pt"))
