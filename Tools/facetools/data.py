@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from .labels import PictureLabels, read_labels_folder, read_wider_train
+
 # Normalisation written into model.yaml; (p - 128) / 128 maps uint8 pixels onto int8 exactly.
 MEAN = (128.0, 128.0, 128.0)
 STD = (128.0, 128.0, 128.0)
@@ -37,7 +39,7 @@ class Record:
 
 
 def _xywh_to_xyxy(items) -> np.ndarray:
-    a = np.asarray(items, dtype=np.float32).reshape(-1, 4)
+    a = np.array(items, dtype=np.float32).reshape(-1, 4)
     a[:, 2:] += a[:, :2]
     return a
 
@@ -55,67 +57,27 @@ def wider_to_hand_style(boxes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _clip_key(obj: dict) -> str:
-    """Frames of one clip share a group: `source` without its `#frame=N`."""
-    src = obj.get("source", "")
-    return src.split("#frame=")[0] if "#frame=" in src else ""
+def training_record(labels: PictureLabels, weight: float = 1.0, wider_style: bool = False) -> Record:
+    """A picture's labels as training sees them: corner boxes, flagged boxes moved to the
+    ignore regions (a face is there, but it must not be learnt), WIDER-style boxes converted."""
+    boxes = _xywh_to_xyxy(labels.boxes)
+    ignore = _xywh_to_xyxy(labels.ignore)
+    if not labels.scored.all():
+        ignore = np.concatenate([ignore, boxes[~labels.scored]])
+        boxes = boxes[labels.scored]
+    if wider_style:
+        boxes = wider_to_hand_style(boxes)
+    return Record(labels.path, boxes, ignore, weight, labels.group)
 
 
 def load_jsonl_folder(folder: str, weight: float = 1.0, wider_style: bool = False) -> list[Record]:
-    """A folder with labels.jsonl: {"image", "boxes": [[x,y,w,h]], "ignore": [[x,y,w,h]]}."""
-    records = []
-    with open(os.path.join(folder, "labels.jsonl")) as f:
-        for line in f:
-            if not line.strip():
-                continue
-            o = json.loads(line)
-            boxes = _xywh_to_xyxy(o.get("boxes", []))
-            ignore = _xywh_to_xyxy(o.get("ignore", []))
-            # dlib-style per-box ignore flags move a box into the ignore set.
-            flags = o.get("flags")
-            if flags and len(flags) == len(boxes) and all(isinstance(x, dict) for x in flags):
-                mask = np.array([bool(x.get("ignore", 0)) for x in flags])
-                ignore = np.concatenate([ignore, boxes[mask]])
-                boxes = boxes[~mask]
-            if wider_style:
-                boxes = wider_to_hand_style(boxes)
-            key = _clip_key(o) or f"{os.path.basename(os.path.normpath(folder))}/{o['image']}"
-            records.append(Record(os.path.join(folder, o["image"]), boxes, ignore, weight, key))
-    return records
+    """A folder with labels.jsonl (facetools.labels reads it)."""
+    return [training_record(p, weight, wider_style) for p in read_labels_folder(folder)]
 
 
 def load_wider_folder(folder: str) -> list[Record]:
-    """WIDER FACE layout: wider_face_train_bbx_gt.txt (+ images/ beside or under WIDER_train/).
-    Boxes flagged invalid or smaller than 2 px become ignore regions; boxes are converted to
-    the hand-labelled style."""
-    gt = None
-    for cand in ("wider_face_train_bbx_gt.txt", "wider_face_split/wider_face_train_bbx_gt.txt"):
-        if os.path.exists(os.path.join(folder, cand)):
-            gt = os.path.join(folder, cand)
-    if gt is None:
-        raise FileNotFoundError(f"{folder}: no wider_face_train_bbx_gt.txt")
-    image_root = next((os.path.join(folder, d) for d in ("WIDER_train/images", "images")
-                       if os.path.isdir(os.path.join(folder, d))), folder)
-    records = []
-    with open(gt) as f:
-        lines = [line.strip() for line in f]
-    i = 0
-    while i < len(lines):
-        name = lines[i]
-        if not name:
-            i += 1
-            continue
-        count = int(lines[i + 1])
-        rows = lines[i + 2:i + 2 + max(count, 1)]
-        i += 2 + max(count, 1)
-        boxes, ignore = [], []
-        for row in rows[:count]:
-            v = [int(x) for x in row.split()[:10]]
-            x, y, w, h, invalid = v[0], v[1], v[2], v[3], v[7]
-            (ignore if invalid or w < 2 or h < 2 else boxes).append([x, y, w, h])
-        records.append(Record(os.path.join(image_root, name), wider_to_hand_style(_xywh_to_xyxy(boxes)),
-                              _xywh_to_xyxy(ignore), group=name))
-    return records
+    """WIDER FACE training layout (facetools.labels reads it); its boxes are WIDER-style."""
+    return [training_record(p, wider_style=True) for p in read_wider_train(folder)]
 
 
 def _join_near_duplicates(records: list[Record], data_root: str) -> None:
