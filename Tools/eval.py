@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Face-detection evaluation from the command line (thin wrapper over facetools.evaluate).
+"""Face-detection evaluation from the command line (thin wrapper over facetools.evaluation).
 
   python Tools/eval.py wider --gt <ground_truth dir> --pred <dir> [--iou 0.5]
   python Tools/eval.py fddb  --folds <FDDB-folds dir> --pred <file|dir|jsonl> [--fold 1 ...]
@@ -16,11 +16,9 @@ import math
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from facetools.evaluate import (EvalInputError, evaluate_ap, evaluate_fddb, evaluate_wider,  # noqa: E402
-                                load_fddb_annotations, load_fddb_detections)
-from facetools.wider_mat import load_wider_detections, load_wider_ground_truth  # noqa: E402
+from facetools.evaluation import (EvalInputError, evaluate_ap, evaluate_fddb, evaluate_wider,
+                                  load_fddb_annotations, load_fddb_detections, load_wider_detections,
+                                  load_wider_ground_truth)
 
 
 def _fmt(v: float) -> str:

@@ -1,7 +1,7 @@
 import FacepipeCore
 
 /// AP at one IoU threshold on a labelled set, with the rule of ../shared/data/eval/README.md.
-/// Mirrors Tools/facetools/evaluate.py (`evaluate_ap`), so the two cross-check each other:
+/// Mirrors Tools/facetools/evaluation/labelled_ap.py (`evaluate_ap`), so the two cross-check each other:
 /// greedy matching in score order; a detection takes the unmatched scored face with the highest
 /// IoU >= threshold (TP), else an unmatched ignore-flagged box (dropped); an unmatched detection
 /// on an ignore region (IoU >= 0.3, or >= 50 % of its area inside) is dropped, otherwise FP.

@@ -21,7 +21,9 @@ import torch
 from PIL import Image
 
 from .data import load_sets
-from .evaluate import DROP_FLAG, DROP_REGION, FP, TP, LabelledImage, match_image
+from .evaluation.ap import voc_ap
+from .evaluation.labelled_ap import DROP_FLAG, DROP_REGION, TP, match_image
+from .labels import PictureLabels
 from .splits import split
 
 # Hand-labelled training sets (the box style of eval/) and the sets holding face-free pictures.
@@ -56,8 +58,8 @@ def collect(model, inp: dict, det: dict, records, min_score: float = 0.02) -> Va
         d = np.asarray(detect_image(model, inp, det, img, min_score), dtype=np.float64).reshape(-1, 5)
         d = d[np.argsort(-d[:, 4], kind="stable")]
         xywh = lambda a: np.concatenate([a[:, :2], a[:, 2:] - a[:, :2]], 1) if len(a) else np.zeros((0, 4))
-        lab = LabelledImage(image=r.path, boxes=xywh(r.boxes), scored=np.ones(len(r.boxes), bool),
-                            regions=xywh(r.ignore))
+        lab = PictureLabels(image=r.path, boxes=xywh(r.boxes), scored=np.ones(len(r.boxes), bool),
+                            ignore=xywh(r.ignore))
         out5 = match_image(d, lab, 0.5)
         out3 = match_image(d, lab, 0.3)
         keep = (out5 != DROP_REGION) & (out5 != DROP_FLAG)
@@ -138,8 +140,7 @@ def operating_threshold(v: Validation, precision_target: float, floor: float = 0
 
 
 def average_precision(v: Validation, iou: float = 0.5) -> float:
-    """VOC all-points AP of the validation detections (the rule of facetools.evaluate)."""
-    from .evaluate import voc_ap
+    """VOC all-points AP of the validation detections (the rule of facetools.evaluation)."""
     hit = (v.is_face if iou == 0.5 else v.is_face_03)[np.argsort(-v.scores, kind="stable")]
     tp, fp = np.cumsum(hit), np.cumsum(~hit)
     return float(voc_ap(tp / max(v.faces, 1), tp / np.maximum(tp + fp, 1)))

@@ -79,7 +79,7 @@ def parse_line(obj, where: str, folder: str = "") -> PictureLabels:
                 scored[k] = False
     image = obj["image"]
     source = obj.get("source")
-    group = clip_group(source) or f"{os.path.basename(os.path.normpath(folder))}/{image}"
+    group = clip_group(source) or (f"{os.path.basename(os.path.normpath(folder))}/{image}" if folder else image)
     return PictureLabels(image, boxes, scored, parse_boxes(obj.get("ignore"), where),
                          path=os.path.join(folder, image), group=group, source=source, flags=flags)
 

@@ -1,4 +1,4 @@
-"""Tests of facetools.evaluate / wider_mat and the Tools/eval.py CLI.
+"""Tests of facetools.evaluation (every protocol) and the Tools/eval.py CLI.
 
 Hand-checked fixtures live in Tools/tests/fixtures/eval; the real WIDER FACE val and FDDB ground
 truth are read from ../shared/data (no images are needed).
@@ -14,15 +14,13 @@ import sys
 import numpy as np
 import pytest
 
-TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, TOOLS)
+from facetools.evaluation import (DROP_FLAG, DROP_REGION, FP, TP, EvalInputError, ellipse_rect_iou,
+                                  evaluate_ap, evaluate_fddb, evaluate_wider, load_fddb_annotations,
+                                  load_labels, load_wider_detections, load_wider_ground_truth, match_image,
+                                  read_wider_detection_file, voc_ap)
+from facetools.evaluation.fddb import _fddb_image_curve
 
-from facetools.evaluate import (DROP_FLAG, DROP_REGION, FP, TP, EvalInputError,  # noqa: E402
-                                _fddb_image_curve, ellipse_rect_iou, evaluate_ap, evaluate_fddb,
-                                evaluate_wider, load_fddb_annotations, load_labels, match_image,
-                                voc_ap)
-from facetools.wider_mat import (load_wider_detections, load_wider_ground_truth,  # noqa: E402
-                                 read_wider_detection_file)
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 FIXTURES = os.path.join(TOOLS, "tests", "fixtures", "eval")
 
@@ -415,7 +413,7 @@ def test_fddb_roc_over_images():
     # Y: circle, D3 = [40,40,20,20] (.5, TP); Z: a face and no detections. N = 3.
     # thresholds .3, .5, .9 -> (TP, FP) = (2, 1), (2, 0), (1, 0)
     circle = np.array([[10, 10, 0.0, 50, 50]])
-    from facetools.evaluate import FddbImage
+    from facetools.evaluation import FddbImage
     annots = [FddbImage("x", circle), FddbImage("y", circle), FddbImage("z", circle)]
     dets = {"x": np.array([[40, 40, 20, 20, 0.9], [200, 200, 10, 10, 0.3]]),
             "y": np.array([[40, 40, 20, 20, 0.5]])}

@@ -5,10 +5,9 @@ Ground truth (the official eval_tools files):
   wider_face_val.mat            event_list, file_list, face_bbx_list (x, y, w, h per face)
   wider_{easy,medium,hard}_val.mat  gt_list: per image, the 1-based indices of the faces that
                                 count at that level (the other faces are still matched against,
-                                see evaluate.py, but never count as found or missed)
+                                see wider.py, but never count as found or missed)
 
-Detections: <pred>/<event>/<image name>.txt holding
-  line 1: image name, line 2: number of boxes N, then N lines "x y w h score".
+Detections: <pred>/<event>/<image name>.txt in the WIDER submission layout (inputs.py reads one).
 """
 from __future__ import annotations
 
@@ -17,11 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .inputs import EvalInputError, read_wider_detection_file
+
 SETTINGS = ("easy", "medium", "hard")
-
-
-class EvalInputError(Exception):
-    """Bad evaluation input (missing file, wrong layout, unparsable line); the message names it."""
 
 
 @dataclass
@@ -106,40 +103,6 @@ def load_wider_ground_truth(gt_dir: str) -> WiderGroundTruth:
                 keep[s] = mask
             images.append(WiderImage(event, _cell_string(names[j]), b, keep))
     return WiderGroundTruth(images)
-
-
-def read_wider_detection_file(path: str) -> np.ndarray:
-    """One submission file -> [N,5] float64 (x, y, w, h, score), in file order.
-
-    The box count on line 2 is authoritative (as in the official reader); fewer box lines than
-    announced, extra non-empty lines or unparsable numbers are errors that name the file and line.
-    """
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = [ln.strip() for ln in f.read().splitlines()]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalInputError(f"cannot read detections file {path}: {exc}") from exc
-    while lines and not lines[-1]:
-        lines.pop()
-    if len(lines) < 2:
-        raise EvalInputError(f"{path}: expected an image name line and a box count line")
-    try:
-        n = int(float(lines[1]))
-    except ValueError:
-        raise EvalInputError(f"{path}: line 2 should be the number of boxes, got {lines[1]!r}") from None
-    if n < 0 or len(lines) - 2 != n:
-        raise EvalInputError(f"{path}: line 2 announces {n} boxes but {len(lines) - 2} box lines follow")
-    out = np.zeros((n, 5), dtype=np.float64)
-    for k in range(n):
-        parts = lines[2 + k].split()
-        try:
-            values = [float(v) for v in parts[:5]]
-        except ValueError:
-            values = []
-        if len(values) != 5:
-            raise EvalInputError(f"{path}: line {3 + k} should be 'x y w h score', got {lines[2 + k]!r}")
-        out[k] = values
-    return out
 
 
 def load_wider_detections(pred_dir: str, gt: WiderGroundTruth) -> dict:
