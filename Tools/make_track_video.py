@@ -27,6 +27,8 @@ import sys
 import numpy as np
 from PIL import Image
 
+from facetools.labels import LabelsError, read_labels
+
 FORMAT = "facepipe-track-gt"
 VERSION = 1
 MIN_IN_FRAME = 0.5   # a face less inside the picture than this is not in the ground truth
@@ -38,19 +40,14 @@ class ToolError(Exception):
 
 
 def read_label(labels_path, image_name):
+    """The photo's labels (facetools.labels reads the file: one reader for every tool)."""
     try:
-        with open(labels_path) as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise ToolError(f"{labels_path}:{number}: not valid JSON ({e.msg})")
-                if entry.get("image") == image_name:
-                    return entry
-    except OSError as e:
-        raise ToolError(f"cannot read labels file {labels_path}: {e.strerror}")
+        pictures = read_labels(labels_path)
+    except LabelsError as e:
+        raise ToolError(f"cannot read labels file: {e}")
+    for picture in pictures:
+        if picture.image == image_name:
+            return picture
     raise ToolError(f"{labels_path}: no label line for image '{image_name}'")
 
 
@@ -147,13 +144,13 @@ def render(args):
     if args.fps <= 0 or args.seconds <= 0:
         raise ToolError("--fps and --seconds must be positive")
     label = read_label(args.labels, args.image)
-    photo_path = os.path.join(os.path.dirname(os.path.abspath(args.labels)), label["image"])
+    photo_path = os.path.join(os.path.dirname(os.path.abspath(args.labels)), label.image)
     try:
         photo = Image.open(photo_path).convert("RGB")
     except OSError as e:
         raise ToolError(f"cannot read photo {photo_path}: {e}")
-    boxes = [tuple(float(v) for v in b[:4]) for b in label.get("boxes", [])]
-    if args.face_free and (boxes or label.get("ignore")):
+    boxes = [tuple(float(v) for v in b[:4]) for b in label.boxes]
+    if args.face_free and (boxes or len(label.ignore)):
         raise ToolError(f"{args.labels}: '{args.image}' has face boxes or ignore regions, so it is not face-free")
     if not boxes and not args.face_free:
         raise ToolError(f"{args.labels}: '{args.image}' has no face boxes (--face-free renders such pictures)")

@@ -12,8 +12,8 @@ import sys
 
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from facetools.train import DEFAULT_SETS  # noqa: E402
+from facetools.labels import read_labels_folder
+from facetools.train import DEFAULT_SETS
 
 
 def scaled(boxes, s):
@@ -38,19 +38,18 @@ def main(argv=None):
         folder = spec.partition(":")[0]
         if "/eval/" in f"/{folder}/" or "dlib_faces" in folder:
             sys.exit(f"{folder}: evaluation-only data must never be packed for training")
-        with open(os.path.join(a.data_root, folder, "labels.jsonl")) as f:
-            lines = [json.loads(line) for line in f if line.strip()]
-        random.Random(a.seed).shuffle(lines)
-        queues.append((folder, lines))
+        pictures = read_labels_folder(os.path.join(a.data_root, folder))
+        random.Random(a.seed).shuffle(pictures)
+        queues.append((folder, pictures))
     used = 0
     written = {folder: [] for folder, _ in queues}
     position = 0
-    while any(position < len(lines) for _, lines in queues):
-        for folder, lines in queues:
-            if position >= len(lines):
+    while any(position < len(pictures) for _, pictures in queues):
+        for folder, pictures in queues:
+            if position >= len(pictures):
                 continue
-            o = lines[position]
-            img = Image.open(os.path.join(a.data_root, folder, o["image"])).convert("RGB")
+            picture = pictures[position]
+            img = Image.open(picture.path).convert("RGB")
             s = min(1.0, a.long_side / max(img.size))
             if s < 1.0:
                 img = img.resize((max(1, round(img.width * s)), max(1, round(img.height * s))), Image.BILINEAR)
@@ -60,13 +59,15 @@ def main(argv=None):
                 position = max(len(q) for _, q in queues)  # budget reached: stop everywhere
                 break
             used += buf.tell()
-            rel = os.path.join("images", os.path.basename(o["image"]))
+            rel = os.path.join("images", os.path.basename(picture.image))
             os.makedirs(os.path.join(a.out, folder, "images"), exist_ok=True)
             with open(os.path.join(a.out, folder, rel), "wb") as f:
                 f.write(buf.getvalue())
+            stored = {"flags": picture.flags, "source": picture.source}  # source: clip groups of the split
             written[folder].append({"image": rel, "width": img.width, "height": img.height,
-                                    "boxes": scaled(o.get("boxes", []), s), "ignore": scaled(o.get("ignore", []), s),
-                                    **{k: o[k] for k in ("flags", "source") if k in o}})  # source: clip groups of the split
+                                    "boxes": scaled(picture.boxes.tolist(), s),
+                                    "ignore": scaled(picture.ignore.tolist(), s),
+                                    **{k: v for k, v in stored.items() if v is not None}})
         position += 1
     for folder, items in written.items():
         if items:

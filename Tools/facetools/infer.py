@@ -14,6 +14,7 @@ from PIL import Image
 from .boxes import detect
 from .data import preprocess
 from .export import DETECTOR, INPUT, deploy_model, folded_tensors, load_model
+from .labels import read_labels
 from .model import SSH
 
 
@@ -61,8 +62,7 @@ def main(argv=None):
     items = []
     if a.labels:
         root = os.path.dirname(os.path.abspath(a.labels))
-        with open(a.labels) as f:
-            items = [(json.loads(line)["image"], root) for line in f if line.strip()]
+        items = [(p.image, root) for p in read_labels(a.labels)]
     items += [(path, "") for path in a.images]
     out = sys.stdout if a.out == "-" else open(a.out, "w")
     for name, root in items:
