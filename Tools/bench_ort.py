@@ -24,7 +24,6 @@ import numpy as np
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(TOOLS)
-sys.path.insert(0, TOOLS)
 
 
 def emit(obj: dict) -> None:

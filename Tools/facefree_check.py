@@ -17,11 +17,10 @@ import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import track_benchmark as tb  # noqa: E402
-from facetools.calibration import FACE_FREE_SETS  # noqa: E402
-from facetools.data import load_sets  # noqa: E402
-from facetools.splits import held_out  # noqa: E402
+import track_benchmark as tb  # the script beside this one
+from facetools.calibration import FACE_FREE_SETS
+from facetools.data import load_sets
+from facetools.splits import held_out
 
 SIZES = [("640x360", 25), ("854x480", 30), ("640x480", 25), ("960x540", 30)]
 

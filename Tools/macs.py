@@ -1,11 +1,8 @@
 #!/usr/bin/env python3
 """Prints multiply-accumulates per layer of a backbone config at 400x800 (or --size H W)."""
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from facetools.model import count_macs, load_backbone  # noqa: E402
+from facetools.model import count_macs, load_backbone
 
 p = argparse.ArgumentParser(description=__doc__)
 p.add_argument("config")

@@ -15,8 +15,7 @@ import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import track_benchmark  # noqa: E402  (same videos, same rendering, same binary lookup)
+import track_benchmark  # the script beside this one: same videos, same rendering, same binary lookup
 
 HEADER = ("| engine | detect every | frames with faces | face instances | visible face area, mean % | worst frame % "
           "| frames with a face > 20 % visible | faces > 20 % visible | hidden non-face, % of frame "

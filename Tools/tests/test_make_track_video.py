@@ -4,15 +4,13 @@ the numbers and in the decoded pixels."""
 import json
 import os
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-import make_track_video as mtv  # noqa: E402
+import make_track_video as mtv  # Tools/ is on the test path (Tools/pyproject.toml)
 
 DATA = os.environ.get("FACEPIPE_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data"))
 LABELS = os.path.join(DATA, "train", "eden_mask_wearing", "labels.jsonl")

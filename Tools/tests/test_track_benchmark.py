@@ -2,13 +2,11 @@
 labelled faces, and its tables carry what an eval-track JSON document says."""
 import json
 import os
-import sys
 
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-import track_benchmark as tb  # noqa: E402
+import track_benchmark as tb  # Tools/ is on the test path (Tools/pyproject.toml)
 
 DATA = os.environ.get("FACEPIPE_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data"))
 
