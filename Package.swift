@@ -49,11 +49,25 @@ let package = Package(
             "FacepipeCore", .product(name: "Atomics", package: "swift-atomics"),
         ]),
         // Detection accuracy on labelled photos (AP with ignore regions, WIDER-format output).
-        .target(name: "Evaluation", dependencies: ["FacepipeCore"]),
+        // Scoring, one copy of each formula: AP on labelled photos (with ignore regions, WIDER-format
+        // output), CLEAR-MOT / IDF1 against per-frame track truth, redaction coverage. Pure functions of
+        // boxes: it runs no pipeline (FacepipeKit does that); Tracker only for its assignment solver.
+        .target(name: "Evaluation", dependencies: ["FacepipeCore", "Tracker"]),
+        // The library the CLI is a thin layer over: assembles a run from Configs/ + Pipelines/ + the
+        // caller's choices, makes detectors, reads pictures, runs quantisation and the evaluations
+        // that need the pipeline (eval, eval-track, eval-redact) with their reports.
+        .target(name: "FacepipeKit", dependencies: [
+            "Pipeline", "Capture", "Resize", "Detector", "Engine", "Tracker", "Overlay", "Output", "Evaluation", "FacepipeCore",
+        ]),
+        // Engine bench and int8 peak meters, apart from the library (swift-collections' Benchmarks/,
+        // XNNPACK's bench/): nothing in the pipeline imports it.
+        .target(name: "Benchmarks", dependencies: ["Engine", "Detector", "FacepipeCore"]),
         // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe, random test data.
         .target(name: "TestSupport", dependencies: ["FacepipeCore"]),
+        // The command line: each command parses its options and calls FacepipeKit or Benchmarks.
+        // No test imports it; EndToEndTests run the built binary.
         .executableTarget(name: "facepipe", dependencies: [
-            "Pipeline", "Capture", "Resize", "Detector", "Engine", "Tracker", "Overlay", "Output", "Evaluation",
+            "FacepipeKit", "Benchmarks", "Capture", "Engine", "Overlay", "Pipeline", "Tracker", "FacepipeCore",
             "CFFmpeg", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,14 +79,19 @@ let package = Package(
         .testTarget(name: "TrackerTests", dependencies: ["TestSupport", "Tracker", "FacepipeCore"]),
         .testTarget(name: "OverlayTests", dependencies: ["TestSupport", "Overlay", "FacepipeCore"]),
         .testTarget(name: "OutputTests", dependencies: ["TestSupport", "Output", "FacepipeCore"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "FacepipeCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tracker", "FacepipeCore"]),
         // Runs the built `facepipe` binary on real encoded video and checks its outputs with ffprobe.
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "facepipe"]),
+        // No dependency on the executable target: `swift build --build-tests` (and `swift test`)
+        // build every product, the binary included, and FacepipeBinary finds it beside the tests.
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
-        // Integration: the CLI's own logic and checks that run Python on shared data (eval-track and
-        // the tracker on rendered videos).
-        .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "facepipe", "Pipeline", "Tracker", "Overlay", "FacepipeCore"]),
-        .testTarget(name: "BenchTests", dependencies: ["TestSupport", "facepipe", "Engine"]),
+        // Integration: checks that run Python on shared data (the tracker on rendered videos).
+        .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "Tracker", "Evaluation", "FacepipeCore"]),
+        // FacepipeKit's evaluations end to end on rendered videos (Python renders them from shared data).
+        .testTarget(name: "FacepipeKitTests", dependencies: [
+            "TestSupport", "FacepipeKit", "Evaluation", "Pipeline", "Tracker", "Overlay", "FacepipeCore",
+        ]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["TestSupport", "Benchmarks", "FacepipeKit", "Engine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Benchmarks
+import FacepipeKit
 import Foundation
 
 /// `facepipe bench ...`: measurements, not the pipeline. Output is a report on stdout, not
@@ -60,8 +62,12 @@ struct EngineBenchCommand: ParsableCommand {
     var load: String?
 
     func validate() throws {
-        _ = try parsedSizes()
-        _ = try parsedThreads()
+        do {
+            _ = try BenchArguments.sizes(sizes)
+            _ = try BenchArguments.threads(threads)
+        } catch let invalid as BenchArguments.Invalid {
+            throw ValidationError(invalid.description)
+        }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
         guard peakSeconds > 0 else { throw ValidationError("--peak-seconds must be positive") }
@@ -72,37 +78,19 @@ struct EngineBenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        let format: BenchReportFormat = json ? .json : markdown ? .markdown : .text
         if let load {
-            print(try render(try savedReport(load)))
+            print(try format.render(try BenchReport.load(fromFile: load)))
             return
         }
         let modelDirectory = Resources.resolve(model)
         let settings = EngineBench.Settings(
-            modelDirectory: modelDirectory, sizes: try parsedSizes(), threads: try parsedThreads(),
+            modelDirectory: modelDirectory, sizes: try BenchArguments.sizes(sizes), threads: try BenchArguments.threads(threads),
             warmup: warmup, runs: runs, peakSeconds: peakSeconds,
             peer: noPeer ? nil : ORTPeer(python: pythonPath(), script: Resources.resolve("Tools/bench_ort.py"),
                                         modelDirectory: modelDirectory, int8Mode: ortInt8),
             progress: { note("bench: \($0)") })
-        print(try render(try EngineBench.run(settings)))
-    }
-
-    private func render(_ report: BenchReport) throws -> String {
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(report), as: UTF8.self)
-        }
-        return markdown ? BenchMarkdown.render(report) : BenchText.render(report)
-    }
-
-    private func savedReport(_ path: String) throws -> BenchReport {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw SavedReportError(path: path, problem: "cannot be read (\(error.localizedDescription))")
-        }
-        do { return try JSONDecoder().decode(BenchReport.self, from: data) } catch {
-            throw SavedReportError(path: path, problem: "is not a report written by 'facepipe bench engine --json' (\(error))")
-        }
+        print(try format.render(try EngineBench.run(settings)))
     }
 
     private func pythonPath() -> String {
@@ -110,45 +98,4 @@ struct EngineBenchCommand: ParsableCommand {
         if let env = ProcessInfo.processInfo.environment["FACEPIPE_PYTHON"], !env.isEmpty { return env }
         return Resources.resolve(".venv/bin/python")
     }
-
-    func parsedSizes() throws -> [BenchSize] {
-        try BenchArguments.sizes(sizes)
-    }
-
-    func parsedThreads() throws -> [Int] {
-        try BenchArguments.threads(threads)
-    }
-}
-
-/// Parsing of the comma-separated lists (kept apart so tests can reach it).
-enum BenchArguments {
-    static func sizes(_ text: String) throws -> [BenchSize] {
-        let sizes = try text.split(separator: ",").map { item -> BenchSize in
-            let parts = item.lowercased().split(separator: "x")
-            guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h >= 1, w >= 1 else {
-                throw ValidationError("--sizes: '\(item)' is not HEIGHTxWIDTH (e.g. 400x800)")
-            }
-            return BenchSize(height: h, width: w)
-        }
-        guard !sizes.isEmpty else { throw ValidationError("--sizes: no size given") }
-        return sizes
-    }
-
-    static func threads(_ text: String) throws -> [Int] {
-        let counts = try text.split(separator: ",").map { item -> Int in
-            guard let n = Int(item), n >= 1 else { throw ValidationError("--threads: '\(item)' is not a thread count >= 1") }
-            return n
-        }
-        guard !counts.isEmpty else { throw ValidationError("--threads: no thread count given") }
-        var unique: [Int] = []
-        for n in counts where !unique.contains(n) { unique.append(n) }
-        return unique
-    }
-}
-
-/// `--load` names a file that is missing or is not a saved report.
-struct SavedReportError: Error, CustomStringConvertible {
-    var path: String
-    var problem: String
-    var description: String { "\(path) \(problem)" }
 }

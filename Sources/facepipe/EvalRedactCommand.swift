@@ -1,7 +1,7 @@
 import ArgumentParser
 import Capture
 import FacepipeCore
-import Foundation
+import FacepipeKit
 import Pipeline
 
 /// `facepipe eval-redact clip.mp4 ...`: how much of each true face redaction leaves visible, on
@@ -35,14 +35,14 @@ struct EvalRedactCommand: ParsableCommand {
         FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
         let tests = try rendered.tests()
         let description = try PipelineDescription.load(fromFile: Resources.resolve(pipeline))
-        let settings = try redactionOptions.settings()
-        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: rendered.trackerConfig, redaction: settings)
+        let settings = try redactionOptions.choice.settings()
+        let assembly = try PipelineAssembly(detector: modelOptions.choice, trackerConfig: rendered.trackerConfig, redaction: settings)
         let evaluation = try RedactionEvaluation(assembly: assembly, description: description, detectEvery: rendered.detectEvery)
         if !rendered.quiet { note("facepipe: detector \(assembly.detector.model.description.name) on \(assembly.detector.backend.label)") }
         let results = try rendered.each(tests, scores: \.scores) { try evaluation.evaluate($0, progress: $1, summary: $2) }
-        let model = try modelOptions.model ?? modelOptions.fileSettings().0.model
+        let model = try modelOptions.choice.modelName
         let s = settings.style
-        let report = RedactionReport(results: results, model: model, engine: try modelOptions.resolvedEngine.rawValue,
+        let report = RedactionReport(results: results, model: model, engine: try modelOptions.choice.resolvedEngine.rawValue,
                                      detectEvery: evaluation.settings.detectEvery,
                                      settings: "\(s.shape.rawValue), margin \(s.margin), redaction score \(settings.score), "
                                          + "hold \(settings.holdSeconds) s, \(rendered.trackerConfig)")

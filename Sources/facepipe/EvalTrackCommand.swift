@@ -1,8 +1,7 @@
 import ArgumentParser
 import Capture
-import CFFmpeg
 import FacepipeCore
-import Foundation
+import FacepipeKit
 import Pipeline
 import Tracker
 
@@ -47,7 +46,7 @@ struct EvalTrackCommand: ParsableCommand {
         FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
         let tests = try rendered.tests()
         let description = try PipelineDescription.load(fromFile: Resources.resolve(pipeline))
-        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: rendered.trackerConfig)
+        let assembly = try PipelineAssembly(detector: modelOptions.choice, trackerConfig: rendered.trackerConfig)
         let compared = try compareTrackerConfig.map { try TrackerConfig.load(fromFile: Resources.resolve($0)) }
         // Replays need the weak detections every compared setting would use (NMS keeps the same
         // stronger boxes either way, and each tracker ignores what is below its own low_score).
@@ -64,8 +63,8 @@ struct EvalTrackCommand: ParsableCommand {
                 evaluation.rescore(result, against: test.truth, with: config)
             })
         }
-        let model = try modelOptions.model ?? modelOptions.fileSettings().0.model
-        let report = TrackEvaluationReport(results: results, model: model, engine: try modelOptions.resolvedEngine.rawValue,
+        let model = try modelOptions.choice.modelName
+        let report = TrackEvaluationReport(results: results, model: model, engine: try modelOptions.choice.resolvedEngine.rawValue,
                                            detectEvery: evaluation.settings.detectEvery, trackerConfig: rendered.trackerConfig,
                                            iouThreshold: iou, comparisons: comparisons)
         print(json ? try report.json() : report.table)

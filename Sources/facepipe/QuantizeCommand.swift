@@ -1,11 +1,8 @@
 import ArgumentParser
 import Capture
-import CFFmpeg
-import Detector
 import Engine
 import FacepipeCore
-import Foundation
-import Resize
+import FacepipeKit
 
 extension CalibrationMethod: ExpressibleByArgument {}
 
@@ -56,59 +53,8 @@ struct QuantizeCommand: ParsableCommand {
 
     mutating func run() throws {
         FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
-        let folder = Resources.resolve(model)
-        let file = try ModelFile.load(directory: folder)
-        let pictures = try CalibrationPictures.collect(calib, count: n)
-        let rule = file.description.input
-        let resizer = FrameResizer(maxShort: rule.maxShortSide, maxLong: rule.maxLongSide)
-        let calibrator = Calibrator(model: file, method: method, percentile: percentile, threads: engineThreads)
-        let frame = VideoFrame()
-        var used: [String] = []
-        var kept: [(path: String, image: RGBImage, width: Int, height: Int)] = []
-        let start = monotonicNanoseconds()
-        for path in pictures {
-            let image = RGBImage()
-            do {
-                let source = try FFmpegSource(path)
-                defer { source.close() }
-                guard try source.read(into: frame) else { throw ValidationError("no picture could be decoded") }
-                try resizer.resize(frame, into: image)
-            } catch {
-                note("quantize: skipping \(path): \(error)")
-                continue
-            }
-            try calibrator.add(image)
-            used.append(path)
-            if kept.count < compare { kept.append((path, image, frame.width, frame.height)) }
-            if used.count % 50 == 0 { note("quantize: \(used.count) of \(pictures.count) pictures") }
-        }
-        guard !used.isEmpty else { throw ValidationError("none of the \(pictures.count) pictures could be read") }
-        let seconds = Double(monotonicNanoseconds() - start) / 1e9
-        note("quantize: calibrated on \(used.count) pictures (\(method.rawValue)) in \(String(format: "%.1f", seconds)) s")
-
-        let summary = Set(calib.map { URL(fileURLWithPath: $0).standardizedFileURL.lastPathComponent }).sorted().joined(separator: ", ")
-        let quantized = try calibrator.quantize(sources: used, summary: summary)
-        try quantized.write(directory: folder, model: file)
-        print("wrote \(folder)/\(Int8Model.yamlName) and \(Int8Model.weightsName)")
-        for a in quantized.adjustments { print("adjusted: \(a)") }
-
-        // Read back what was written, so the report is about the files, not the memory.
-        let loaded = try Int8Model.load(directory: folder, model: file)
-        guard !kept.isEmpty else { return }
-        let comparison = Int8Comparison(model: file, quantized: loaded, threads: engineThreads)
-        for k in kept { try comparison.add(k.image) }
-        print("per-layer error of int8 vs fp32 on \(comparison.imageCount) calibration pictures (ISA \(try KernelISA.selected())):")
-        for layer in comparison.layers { print("  \(layer)") }
-
-        let fp32 = try FaceDetector(model: file, backend: FP32Backend(model: file, threads: engineThreads))
-        let int8 = try FaceDetector(model: file, backend: Int8Backend(model: file, quantized: loaded, threads: engineThreads))
-        var agreement = DetectionAgreement()
-        for k in kept {
-            var a: [Detection] = [], b: [Detection] = []
-            try fp32.detect(k.image, sourceWidth: k.width, sourceHeight: k.height, into: &a)
-            try int8.detect(k.image, sourceWidth: k.width, sourceHeight: k.height, into: &b)
-            agreement.add(reference: a, other: b, iou: 0.8)
-        }
-        print("detections at IoU > 0.8: \(agreement.summary)")
+        try ModelQuantization(model: model, calibration: calib, count: n, method: method, percentile: percentile,
+                              threads: engineThreads, compare: compare)
+            .run(report: { print($0) }, progress: note)
     }
 }

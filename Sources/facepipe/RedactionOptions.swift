@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacepipeKit
 import Overlay
 
 extension RedactionStyle.Mode: ExpressibleByArgument {}
@@ -46,23 +47,15 @@ struct RedactionOptions: ParsableArguments {
         }
     }
 
-    /// Whether a flag asks for redaction (the pipeline file may ask for it too).
-    var asksForRedaction: Bool { redact != nil }
-
-    /// The file's settings with the flags applied, checked.
-    func settings() throws -> RedactionSettings {
-        let path = Resources.resolve(redactionConfig)
-        var settings = try RedactionSettings.load(fromFile: path)
-        if let redact { settings.style.mode = redact }
-        if let redactShape { settings.style.shape = redactShape }
-        if let redactMargin { settings.style.margin = redactMargin }
-        if let redactStrength {
-            settings.style.blurRadius = redactStrength
-            settings.style.blockSize = redactStrength
-        }
-        if let redactColor, let color = RGBColor(hex: redactColor) { settings.style.color = color }
-        if let redactScore { settings.score = redactScore }
-        try settings.validate(file: "command line")
-        return settings
+    var choice: RedactionChoice {
+        var choice = RedactionChoice(config: redactionConfig)
+        choice.mode = redact
+        choice.shape = redactShape
+        choice.margin = redactMargin
+        choice.strength = redactStrength
+        choice.color = redactColor
+        choice.score = redactScore
+        choice.overlay = overlay
+        return choice
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacepipeKit
 import Pipeline
 
 /// The rendered test videos (Tools/make_track_video.py, exact per-frame truth) that

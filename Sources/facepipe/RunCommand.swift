@@ -1,13 +1,8 @@
 import ArgumentParser
 import Capture
-import CFFmpeg
-import Detector
 import FacepipeCore
+import FacepipeKit
 import Foundation
-import Output
-import Overlay
-import Pipeline
-import Tracker
 
 /// `facepipe run`: capture -> detect -> track -> overlay -> annotated video and/or events.
 struct RunCommand: ParsableCommand {
@@ -46,7 +41,7 @@ struct RunCommand: ParsableCommand {
     var detectEvery: Int?
 
     @Flag(help: "Treat the input as live (drop frames instead of waiting) or as a file (process every frame).")
-    var mode: SourceMode?
+    var mode: RunRequest.SourceMode?
 
     @Option(parsing: .unconditional, help: "Camera: requested width.") var width: Int?
     @Option(parsing: .unconditional, help: "Camera: requested height.") var height: Int?
@@ -79,8 +74,6 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors on stderr (no progress bar, no summary).")
     var quiet = false
 
-    enum SourceMode: String, EnumerableFlag { case live, lossless }
-
     func validate() throws {
         if overwrite && noOverwrite { throw ValidationError("-y/--overwrite and -n/--no-overwrite contradict each other; give one") }
         if let detectEvery, !(1...1000).contains(detectEvery) {
@@ -98,145 +91,34 @@ struct RunCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        // A reader of stdout or stderr that goes away (a closed pipe) must not kill the run before
-        // its outputs are finalised: writes then fail with EPIPE instead.
-        signal(SIGPIPE, SIG_IGN)
-        let redaction = CredentialRedaction(urls: [input].compactMap { $0 })
-        FFmpegLog.route(level: logLevel ?? (verbose ? .warning : .quiet), redaction: redaction)
-        let isCamera = input.map(V4L2Source.isCameraPath) ?? false
-        let descriptionPath = Resources.resolve(pipeline ?? (isCamera ? "Pipelines/webcam-live.yaml" : "Pipelines/mp4-annotate.yaml"))
-        let description = try PipelineDescription.load(fromFile: descriptionPath)
-        guard let location = input ?? description.defaults.input else {
-            throw ValidationError("no input: give --input (a file, URL or /dev/videoN); \(descriptionPath) has no default")
-        }
-        let videoPath = resolvedOutput(output, fallback: description.outputs.video ? description.defaults.output : nil)
-        let eventsPath = resolvedOutput(events, fallback: description.outputs.events ? description.defaults.events : nil)
-        guard videoPath != nil || eventsPath != nil else {
-            throw ValidationError("nothing to produce: both the video and the events output are disabled")
-        }
-        if (start != nil || duration != nil) && isCamera {
-            throw ValidationError("--start and --duration apply to files and streams, not cameras")
-        }
-        var encoderSettings = VideoEncoderSettings()
-        if let encoder { encoderSettings.encoder = encoder; encoderSettings.allowsFallback = false }
-        if let crf { encoderSettings.crf = crf }
-        if let preset { encoderSettings.preset = preset }
-
-        let kinds = Set(description.stages.map(\.kind))
-        let redacting = redactionOptions.asksForRedaction || kinds.contains("redact")
-        if redacting && videoPath != nil && kinds.isDisjoint(with: ["overlay", "redact"]) {
-            throw ValidationError("\(descriptionPath) has no overlay or redact stage, so faces cannot be hidden in the video")
-        }
-
-        // Nothing the user has may be lost: refuse before anything is opened.
-        var replacing = overwrite
-        try OutputPreflight.check(outputs: [videoPath, eventsPath].compactMap { $0 }, input: location,
-                                  policy: overwrite ? .always : noOverwrite ? .never : .ask) { path in
-            let yes = askToOverwrite(path)
-            replacing = replacing || yes  // a "y" on the terminal counts as -y for the final move
-            return yes
-        }
-        if let videoPath { try ContainerCheck.check(path: videoPath, settings: encoderSettings) }
-
-        // Settings and model next: a bad file fails before the camera or stream is opened.
-        let faceRedaction = redacting ? try redactionOptions.settings() : nil
-        let assembly = try PipelineAssembly(modelOptions: modelOptions, trackerConfig: trackerConfig,
-                                            redaction: faceRedaction, drawWhenRedacting: redactionOptions.overlay)
-        let detector = assembly.detector
-
-        let source = try openSource(location, isCamera: isCamera)
-        defer { source.close() }
-        let info = source.info
-        if !quiet {
-            note("facepipe: input \(info.summary); detector \(detector.model.description.name) on \(detector.backend.label)")
-            for line in info.notes { note("facepipe: \(line)") }
-        }
-        if !quiet, let faceRedaction, videoPath != nil {
-            note("facepipe: redacting faces: \(faceRedaction.summary)" + (redactionOptions.overlay ? "; boxes drawn" : ""))
-        }
-
-        // Outputs are written under temporary names and moved into place when finalised.
-        if info.isLive { encoderSettings.tune = "zerolatency" }
-        encoderSettings.startsAtZero = start != nil
-        // A fragment starts on a keyframe: one a second keeps a killed run's loss to about a second.
-        if fragmented, info.frameRate.num > 0 { encoderSettings.keyframeInterval = max(1, Int(info.frameRate.value.rounded())) }
-        let signals = StopSignals()  // from here on, a signal finishes what was opened
-        defer { signals.uninstall() }
-        let outputs = try RunOutputs(videoPath: videoPath, eventsPath: eventsPath, source: info, encoder: encoderSettings,
-                                     audioSourcePath: info.isLive || start != nil ? nil : location, fragmented: fragmented)
-        var frameSinks: [NamedFrameSink] = []
-        var stageKinds = Set(description.stages.map(\.kind))
-        if let writer = outputs.video {
-            if !quiet { note("facepipe: writing \(writer.path): \(writer.encoderDescription)") }
-            frameSinks.append(NamedFrameSink("video", writer))
-        } else {
-            stageKinds.remove("overlay")  // nothing would show the drawing
-            stageKinds.remove("redact")
-        }
-        let eventWriter = outputs.events
-        let eventSinks: [EventSink] = eventWriter.map { [$0] } ?? []
-
-        let stages = try assembly.stages(of: description, keeping: stageKinds, events: eventWriter)
-        let policy: FramePolicy? = switch mode {
-        case .live: .latest
-        case .lossless: .lossless
-        case nil: nil
-        }
-        let settings = PipelineAssembly.settings(of: description, detectEvery: detectEvery, policy: policy)
-        let run = try Pipeline(source: source, stages: stages, frameSinks: frameSinks, eventSinks: eventSinks, settings: settings)
-        signals.attach(run)
-        let result = run.run(progress: quiet ? nil : StderrProgressBar.ifTerminal())
-        let exit = RunExit.of(result, signal: signals.firstSignal, liveInput: info.isLive)
-
-        let (settleNotes, settleError) = outputs.settle(framesWritten: result.stats.framesWritten,
-                                                        completed: exit.status == RunExit.completed, replacing: replacing)
-        for line in settleNotes { note("facepipe: \(line)") }
-
-        if !quiet {
-            note(result.stats.summary)
-            if let redactor = stages.lazy.compactMap({ ($0.stage as? OverlayStage)?.redactor }).first { note(redactor.summary) }
-            if source.skippedPackets > 0 { note("capture: \(source.skippedPackets) damaged packets skipped") }
-            let tracker = stages.lazy.compactMap { $0.stage as? TrackerStage }.first
-            note((tracker?.findings ?? "found: (no tracking stage in this pipeline)")
-                 + (eventWriter.map { "; \($0.eventsEmitted) events written to \($0.destination)" } ?? ""))
-            note("facepipe: \(exit.reason)" + (videoPath.map { "; video: \($0)" } ?? "")
-                 + (eventsPath.map { "; events: \($0 == "-" ? "stdout" : $0)" } ?? ""))
-        }
-        if let error = result.error {
-            // One line, facepipe's words first; FFmpeg's own last error only as the detail behind them.
-            note("facepipe: error: \(redaction.redact("\(error)"))" + (FFmpegLog.lastError.map { " (\($0))" } ?? ""))
-        }
-        if exit.status != RunExit.completed { throw ExitCode(exit.status) }
-        if settleError != nil { throw ExitCode.failure }
+        var request = RunRequest()
+        request.pipeline = pipeline
+        request.input = input
+        request.output = output
+        request.events = events
+        request.detector = modelOptions.choice
+        request.redaction = redactionOptions.choice
+        request.trackerConfig = trackerConfig
+        request.detectEvery = detectEvery
+        request.mode = mode
+        (request.width, request.height, request.fps) = (width, height, fps)
+        (request.start, request.duration) = (start, duration)
+        (request.overwrite, request.noOverwrite) = (overwrite, noOverwrite)
+        (request.encoder, request.crf, request.preset, request.fragmented) = (encoder, crf, preset, fragmented)
+        request.logLevel = logLevel ?? (verbose ? .warning : .quiet)
+        request.quiet = quiet
+        let status = try FaceRun(request, askToOverwrite: Self.askToOverwrite).run()
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// ffmpeg's question when an output exists and neither -y nor -n was given; no terminal, no.
-    private func askToOverwrite(_ path: String) -> Bool {
+    private static func askToOverwrite(_ path: String) -> Bool {
         guard isatty(STDIN_FILENO) != 0, isatty(STDERR_FILENO) != 0 else { return false }
         Stderr.write("File '\(path)' already exists. Overwrite? [y/N] ")
         guard let answer = readLine() else { return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
-
-    private func resolvedOutput(_ flag: String?, fallback: String?) -> String? {
-        let value = flag ?? fallback
-        return value == "none" ? nil : value
-    }
-
-    private func openSource(_ location: String, isCamera: Bool) throws -> FrameSource {
-        if isCamera {
-            return try V4L2Source(path: location, options: V4L2CaptureOptions(width: width, height: height, fps: fps))
-        }
-        var options = FFmpegSourceOptions()
-        options.start = start
-        options.duration = duration
-        switch mode {
-        case .live: options.isLive = true
-        case .lossless: options.isLive = false
-        case nil: break
-        }
-        return try FFmpegSource(location, options: options)
-    }
 }
 
 extension FFmpegLog.Level: ExpressibleByArgument {}
+extension RunRequest.SourceMode: EnumerableFlag {}

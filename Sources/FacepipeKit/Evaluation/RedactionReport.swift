@@ -3,12 +3,20 @@ import Foundation
 
 /// How `eval-redact` prints its results: a Markdown table (per video, then all of them) that
 /// goes into the README as is, or one JSON document for scripts (Tools/redact_benchmark.py).
-struct RedactionReport {
+public struct RedactionReport {
     var results: [RedactionVideoResult]
     var model: String
     var engine: String
     var detectEvery: Int
     var settings: String
+
+    public init(results: [RedactionVideoResult], model: String, engine: String, detectEvery: Int, settings: String) {
+        self.results = results
+        self.model = model
+        self.engine = engine
+        self.detectEvery = detectEvery
+        self.settings = settings
+    }
 
     var overall: RedactionScores { .total(results.map(\.scores)) }
 
@@ -23,7 +31,7 @@ struct RedactionReport {
             + "\(pct(s.hiddenNonFaceShare, 1)) | \(String(format: "%.2f", s.hiddenNonFacePerFaceArea)) |"
     }
 
-    var markdown: String {
+    public var markdown: String {
         var lines = ["**\(engine), detect every \(detectEvery)** (\(model); \(settings))", "", Self.header]
         for r in results { lines.append(Self.row((r.video as NSString).lastPathComponent, r.scores)) }
         if results.count > 1 { lines.append(Self.row("**all**", overall)) }
@@ -83,7 +91,7 @@ struct RedactionReport {
         }
     }
 
-    func json() throws -> String {
+    public func json() throws -> String {
         let document = Document(model: model, engine: engine, detectEvery: detectEvery, settings: settings,
                                 videos: results.map { Video(video: $0.video, framesPerSecond: $0.framesPerSecond, scores: Scores(s: $0.scores)) },
                                 overall: Scores(s: overall))

@@ -2,13 +2,20 @@ import Foundation
 
 /// Runs Tools/bench_ort.py (ONNX Runtime on the CPU) as a subprocess and reads its JSON lines.
 /// Its notes go straight to our stderr; a missing python or onnxruntime is reported, not fatal.
-struct ORTPeer {
+public struct ORTPeer {
     var python: String
     var script: String
     var modelDirectory: String
     /// auto | dynamic | static (how bench_ort.py makes the int8 model).
     var int8Mode: String
     var precisions: [String] = ["fp32", "int8"]
+
+    public init(python: String, script: String, modelDirectory: String, int8Mode: String) {
+        self.python = python
+        self.script = script
+        self.modelDirectory = modelDirectory
+        self.int8Mode = int8Mode
+    }
 
     struct Outcome {
         var report: PeerReport

@@ -8,20 +8,20 @@ import Tracker
 /// (`run`, `eval-track`, `eval-redact`): the tracker settings, the detector, and the stage for
 /// each kind a pipeline file names. Settings and model load first, so a bad file fails before
 /// any input is opened.
-struct PipelineAssembly {
+public struct PipelineAssembly {
     static let stageKinds = ["detect", "track", "overlay", "redact"]
 
     let trackerSettings: TrackerConfig
-    let detector: FaceDetector
+    public let detector: FaceDetector
     /// Set when the run hides faces; nil draws boxes only.
     let redaction: RedactionSettings?
     /// Draw boxes, IDs and scores even when redacting (`--overlay`).
     let drawWhenRedacting: Bool
 
-    init(modelOptions: ModelOptions, trackerConfig: String, redaction: RedactionSettings? = nil,
-         drawWhenRedacting: Bool = false) throws {
+    public init(detector choice: DetectorChoice, trackerConfig: String, redaction: RedactionSettings? = nil,
+                drawWhenRedacting: Bool = false) throws {
         trackerSettings = try TrackerConfig.load(fromFile: Resources.resolve(trackerConfig))
-        detector = try modelOptions.makeDetector()
+        detector = try choice.makeDetector()
         self.redaction = redaction
         self.drawWhenRedacting = drawWhenRedacting
         // The tracker's second round needs the weak detections too (ByteTrack), and redaction

@@ -1,6 +1,6 @@
 /// Everything one `facepipe bench engine` run measured, in the shape `--json` writes it.
 /// Times are milliseconds; GOPS counts a multiply-add as two operations.
-struct BenchReport: Codable, Sendable {
+public struct BenchReport: Codable, Sendable {
     var model: String
     var modelPath: String
     var machine: MachineInfo
@@ -34,10 +34,10 @@ struct PeakMeasurement: Codable, Sendable {
     var gops: Double
 }
 
-struct BenchSize: Codable, Sendable, Hashable, CustomStringConvertible {
+public struct BenchSize: Codable, Sendable, Hashable, CustomStringConvertible {
     var height: Int
     var width: Int
-    var description: String { "\(height)x\(width)" }
+    public var description: String { "\(height)x\(width)" }
 }
 
 /// One input size: the plan's layers (shared by every engine) and every timing at that size.

@@ -1,18 +1,19 @@
 import Capture
+import Evaluation
 import FacepipeCore
 import Foundation
 import Pipeline
 import Tracker
 
 /// One rendered test video and the ground truth that goes with it.
-struct TrackTestVideo: Sendable {
-    var video: String
-    var truthFile: String
-    var truth: TrackGroundTruth
+public struct TrackTestVideo: Sendable {
+    public var video: String
+    public var truthFile: String
+    public var truth: TrackGroundTruth
 
     /// Reads the ground truth (`truthFile`, default beside the video) before any run starts,
     /// so a missing or malformed file fails at once.
-    init(video: String, truthFile: String? = nil) throws {
+    public init(video: String, truthFile: String? = nil) throws {
         self.video = video
         self.truthFile = truthFile ?? Self.defaultTruthPath(for: video)
         guard FileManager.default.fileExists(atPath: video) else {
@@ -28,13 +29,13 @@ struct TrackTestVideo: Sendable {
 }
 
 /// The scores of one video and what the run looked like.
-struct TrackVideoResult: Sendable {
+public struct TrackVideoResult: Sendable {
     var video: String
     var truth: String
     var frames: Int
     var width: Int
     var height: Int
-    var scores: TrackingScores
+    public var scores: TrackingScores
     var wallSeconds: Double
     var framesPerSecond: Double
     /// What each frame carried out of the pipeline, for replaying other tracker settings.
@@ -43,16 +44,16 @@ struct TrackVideoResult: Sendable {
 
 /// Runs the full pipeline (source -> detect -> track -> in-memory recorder) on rendered
 /// videos and scores the tracked faces against their ground truth.
-struct TrackEvaluation {
+public struct TrackEvaluation {
     let assembly: PipelineAssembly
     let description: PipelineDescription
-    let settings: PipelineSettings
-    var iouThreshold: Float = 0.5
+    public let settings: PipelineSettings
+    public var iouThreshold: Float = 0.5
 
     /// The stages scored: an overlay would only draw on pixels nobody looks at.
     static let scoredKinds: Set<String> = ["detect", "track"]
 
-    init(assembly: PipelineAssembly, description: PipelineDescription, detectEvery: Int?) throws {
+    public init(assembly: PipelineAssembly, description: PipelineDescription, detectEvery: Int?) throws {
         let kinds = Set(description.stages.map(\.kind))
         guard kinds.contains("track") else {
             throw TrackEvaluationError("\(description.file): has no 'track' stage, so there is nothing to score")
@@ -64,7 +65,7 @@ struct TrackEvaluation {
     }
 
     /// Runs and scores one video; `summary` receives the pipeline's statistics.
-    func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
+    public func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
                   summary: ((PipelineStats) -> Void)? = nil) throws -> TrackVideoResult {
         let truth = test.truth
         let (recorder, result) = try test.record(assembly: assembly, description: description, keeping: Self.scoredKinds,
@@ -80,7 +81,7 @@ struct TrackEvaluation {
     /// again: a fresh tracker sees exactly what the pipeline's tracker stage saw (detections,
     /// whether detection ran, stream time, index), so the run's own settings give back its faces.
     /// The detector must have kept detections down to `config.lowScore` (see `EvalTrackCommand`).
-    func rescore(_ result: TrackVideoResult, against truth: TrackGroundTruth, with config: TrackerConfig) -> TrackingScores {
+    public func rescore(_ result: TrackVideoResult, against truth: TrackGroundTruth, with config: TrackerConfig) -> TrackingScores {
         truth.score(Self.replay(result.recorded, frames: result.frames, config: config), iouThreshold: iouThreshold)
     }
 

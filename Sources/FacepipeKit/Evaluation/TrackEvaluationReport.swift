@@ -1,9 +1,9 @@
 import Foundation
-import Tracker
+import Evaluation
 
 /// How `eval-track` prints its results: a fixed-width table for people, or one JSON
 /// document for scripts (Tools/track_benchmark.py reads it).
-struct TrackEvaluationReport {
+public struct TrackEvaluationReport {
     var results: [TrackVideoResult]
     var model: String
     var engine: String
@@ -13,10 +13,25 @@ struct TrackEvaluationReport {
     /// Other tracker settings scored on the same detections (`--compare-tracker-config`).
     var comparisons: [Comparison] = []
 
-    struct Comparison {
+    public init(results: [TrackVideoResult], model: String, engine: String, detectEvery: Int, trackerConfig: String,
+                iouThreshold: Float, comparisons: [Comparison] = []) {
+        self.results = results
+        self.model = model
+        self.engine = engine
+        self.detectEvery = detectEvery
+        self.trackerConfig = trackerConfig
+        self.iouThreshold = iouThreshold
+        self.comparisons = comparisons
+    }
+
+    public struct Comparison {
         var trackerConfig: String
         /// In the order of `results`.
         var scores: [TrackingScores]
+        public init(trackerConfig: String, scores: [TrackingScores]) {
+            self.trackerConfig = trackerConfig
+            self.scores = scores
+        }
         var overall: TrackingScores { .total(scores) }
     }
 
@@ -24,7 +39,7 @@ struct TrackEvaluationReport {
 
     // MARK: Table
 
-    var table: String {
+    public var table: String {
         let nameWidth = max(8, results.map { ($0.video as NSString).lastPathComponent.count }.max() ?? 0)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func pct(_ x: Double) -> String { String(format: "%6.1f", 100 * x) }
@@ -150,7 +165,7 @@ struct TrackEvaluationReport {
                  })
     }
 
-    func json() throws -> String {
+    public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import FacepipeCore
-@testable import Tracker
+@testable import Evaluation
 
 @Suite struct TrackGroundTruthTests {
     let header = #"{"format": "facepipe-track-gt", "version": 1, "video": "v.mp4", "width": 64, "height": 48, "fps": 25, "frames": 2}"#

@@ -5,8 +5,8 @@ import Foundation
 /// The engine benchmark's protocol: for each size and thread count, every available precision
 /// of facepipe's engine is planned, warmed up and timed layer by layer; then the ONNX Runtime
 /// peer times the same model, sizes and threads. One process, one machine: ratios compare.
-enum EngineBench {
-    struct Settings {
+public enum EngineBench {
+    public struct Settings {
         var modelDirectory: String
         var sizes: [BenchSize]
         var threads: [Int]
@@ -17,13 +17,25 @@ enum EngineBench {
         /// nil: facepipe only.
         var peer: ORTPeer?
         var progress: (String) -> Void = { _ in }
+
+        public init(modelDirectory: String, sizes: [BenchSize], threads: [Int], warmup: Int, runs: Int,
+                    peakSeconds: Double, peer: ORTPeer?, progress: @escaping (String) -> Void = { _ in }) {
+            self.modelDirectory = modelDirectory
+            self.sizes = sizes
+            self.threads = threads
+            self.warmup = warmup
+            self.runs = runs
+            self.peakSeconds = peakSeconds
+            self.peer = peer
+            self.progress = progress
+        }
     }
 
     enum Precision: String, CaseIterable {
         case fp32, int8
     }
 
-    static func run(_ settings: Settings) throws -> BenchReport {
+    public static func run(_ settings: Settings) throws -> BenchReport {
         let loadBefore = MachineProbe.load()
         let model = try ModelFile.load(directory: settings.modelDirectory)
         let normalizer = InputNormalizer(rule: model.description.input)

@@ -7,12 +7,12 @@ import Pipeline
 import Tracker
 
 /// The redaction scores of one rendered video.
-struct RedactionVideoResult: Sendable {
+public struct RedactionVideoResult: Sendable {
     var video: String
     var frames: Int
     var width: Int
     var height: Int
-    var scores: RedactionScores
+    public var scores: RedactionScores
     var framesPerSecond: Double
 }
 
@@ -20,13 +20,13 @@ struct RedactionVideoResult: Sendable {
 /// over a rendered video and scores the masks those regions make against the exact truth.
 /// The masks are the redactor's own (same margin, shape and pixel rule), so what is scored is
 /// what `facepipe run --redact` hides; the blur itself is not re-measured.
-struct RedactionEvaluation {
+public struct RedactionEvaluation {
     let assembly: PipelineAssembly
-    let settings: PipelineSettings
+    public let settings: PipelineSettings
     let description: PipelineDescription
     let redaction: RedactionSettings
 
-    init(assembly: PipelineAssembly, description: PipelineDescription, detectEvery: Int?) throws {
+    public init(assembly: PipelineAssembly, description: PipelineDescription, detectEvery: Int?) throws {
         guard let redaction = assembly.redaction else { throw TrackEvaluationError("redaction settings are missing") }
         guard Set(description.stages.map(\.kind)).isSuperset(of: ["detect", "track"]) else {
             throw TrackEvaluationError("\(description.file): needs 'detect' and 'track' stages to find what to hide")
@@ -38,7 +38,7 @@ struct RedactionEvaluation {
         settings = PipelineAssembly.settings(of: description, detectEvery: detectEvery, policy: .lossless)
     }
 
-    func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
+    public func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
                   summary: ((PipelineStats) -> Void)? = nil) throws -> RedactionVideoResult {
         let truth = test.truth
         let (recorder, result) = try test.record(assembly: assembly, description: description, keeping: ["detect", "track"],

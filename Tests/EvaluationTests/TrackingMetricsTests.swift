@@ -1,6 +1,6 @@
 import Testing
 import FacepipeCore
-@testable import Tracker
+@testable import Evaluation
 
 /// Hand-made sequences whose CLEAR-MOT and identity scores are worked out in the comments.
 @Suite struct TrackingMetricsTests {

@@ -4,17 +4,17 @@ import FacepipeCore
 import Overlay
 import Pipeline
 import TestSupport
-@testable import facepipe
+@testable import FacepipeKit
 
 /// `eval-redact` on the clip EvalTrackTests renders (4 s, 25 fps, 640x360, a masked crowd photo
 /// under a moving camera, a cut and an occluding bar; exact truth), with the shipped model.
 @Suite struct EvalRedactTests {
     static func evaluation(detectEvery: Int?, engine: String = "fp32") throws -> RedactionEvaluation {
-        let model = try ModelOptions.parse(["--model", TestPaths.repo("Configs/models/ssh-lite").path, "--engine", engine,
-                                            "--detector-config", TestPaths.repo("Configs/detector.yaml").path,
-                                            "--engine-config", TestPaths.repo("Configs/engine.yaml").path])
-        let redaction = try RedactionOptions.parse(["--redaction-config", TestPaths.repo("Configs/redaction.yaml").path])
-        let assembly = try PipelineAssembly(modelOptions: model, trackerConfig: TestPaths.repo("Configs/tracker.yaml").path,
+        let model = DetectorChoice(model: TestPaths.repo("Configs/models/ssh-lite").path, engine: EngineKind(rawValue: engine),
+                                   detectorConfig: TestPaths.repo("Configs/detector.yaml").path,
+                                   engineConfig: TestPaths.repo("Configs/engine.yaml").path)
+        let redaction = RedactionChoice(config: TestPaths.repo("Configs/redaction.yaml").path)
+        let assembly = try PipelineAssembly(detector: model, trackerConfig: TestPaths.repo("Configs/tracker.yaml").path,
                                             redaction: try redaction.settings())
         let description = try PipelineDescription.load(fromFile: TestPaths.repo("Pipelines/redact.yaml").path)
         return try RedactionEvaluation(assembly: assembly, description: description, detectEvery: detectEvery)
@@ -58,16 +58,5 @@ import TestSupport
         let filled = (0..<61).flatMap { y in (0..<97).map { frame.planes.y[y * frame.strides.y + $0] == 16 ? UInt8(0) : 1 } }
         #expect(hidden == filled)
         #expect(hidden.contains(1))
-    }
-
-    @Test func commandLineChecksItsOptions() throws {
-        #expect(throws: (any Error).self) { try EvalRedactCommand.parse([]) }
-        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--detect-every", "0"]) }
-        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-color", "red"]) }
-        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "5"]) }
-        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-strength", "0"]) }
-        #expect(throws: (any Error).self) { try EvalRedactCommand.parse(["a.mp4", "--redact-score", "1.5"]) }
-        let command = try EvalRedactCommand.parse(["a.mp4", "--redact-margin", "0.3", "--redact-shape", "rectangle", "--json"])
-        #expect(command.redactionOptions.redactMargin == 0.3 && command.redactionOptions.redactShape == .rectangle && command.json)
     }
 }

@@ -2,7 +2,8 @@ import Engine
 import Foundation
 import Testing
 import TestSupport
-@testable import facepipe
+@testable import Benchmarks
+import FacepipeKit
 
 /// The bench code path end to end with tiny settings, on a random edge model exported by
 /// Tools/export.py: checks the report's structure, never its timings.
@@ -29,9 +30,10 @@ import TestSupport
         #expect(fp32Only.peer.status == "skipped")
         #expect(BenchText.render(fp32Only).contains("facepipe int8: not available"))
 
-        var quantize = try QuantizeCommand.parse(["--model", folder, "--calib", TestPaths.data("train/caltech_webfaces").path,
-                                                  "-n", "2", "--compare", "0", "--engine-threads", "1"])
-        try quantize.run()
+        // As `facepipe quantize --model <folder> --calib .../caltech_webfaces -n 2 --compare 0 --engine-threads 1`.
+        try ModelQuantization(model: folder, calibration: [TestPaths.data("train/caltech_webfaces").path], count: 2,
+                              method: .minmax, percentile: 99.999, threads: 1, compare: 0)
+            .run(report: { print($0) }, progress: note)
 
         let settings = EngineBench.Settings(
             modelDirectory: folder, sizes: [BenchSize(height: 64, width: 96)], threads: [1], warmup: 0, runs: 1,

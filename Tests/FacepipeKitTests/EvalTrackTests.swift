@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import FacepipeCore
 import Pipeline
+import Evaluation
 import TestSupport
 import Tracker
-@testable import facepipe
+@testable import FacepipeKit
 
 /// `eval-track` end to end: Tools/make_track_video.py renders a short clip from a labelled
 /// training photo (exact ground truth), the full pipeline (FFmpeg source, detector with the
@@ -31,10 +32,10 @@ import Tracker
     }
 
     static func evaluation(detectEvery: Int? = nil) throws -> TrackEvaluation {
-        let model = try ModelOptions.parse(["--model", TestPaths.repo("Configs/models/ssh-lite").path, "--engine", "fp32",
-                                            "--detector-config", TestPaths.repo("Configs/detector.yaml").path,
-                                            "--engine-config", TestPaths.repo("Configs/engine.yaml").path])
-        let assembly = try PipelineAssembly(modelOptions: model, trackerConfig: TestPaths.repo("Configs/tracker.yaml").path)
+        let model = DetectorChoice(model: TestPaths.repo("Configs/models/ssh-lite").path, engine: .fp32,
+                                   detectorConfig: TestPaths.repo("Configs/detector.yaml").path,
+                                   engineConfig: TestPaths.repo("Configs/engine.yaml").path)
+        let assembly = try PipelineAssembly(detector: model, trackerConfig: TestPaths.repo("Configs/tracker.yaml").path)
         let description = try PipelineDescription.load(fromFile: TestPaths.repo("Pipelines/mp4-annotate.yaml").path)
         return try TrackEvaluation(assembly: assembly, description: description, detectEvery: detectEvery)
     }
@@ -234,15 +235,5 @@ import Tracker
         #expect(noTruth?.description.contains(dir.appendingPathComponent("lonely.gt.jsonl").path) == true)
         let noVideo = #expect(throws: TrackEvaluationError.self) { try TrackTestVideo(video: dir.appendingPathComponent("gone.mp4").path) }
         #expect(noVideo?.description.contains("gone.mp4") == true)
-    }
-
-    @Test func commandLineChecksItsOptions() throws {
-        #expect(throws: (any Error).self) { try EvalTrackCommand.parse(["a.mp4", "b.mp4", "--truth", "a.gt.jsonl"]) }
-        #expect(throws: (any Error).self) { try EvalTrackCommand.parse(["a.mp4", "--iou", "0"]) }
-        #expect(throws: (any Error).self) { try EvalTrackCommand.parse(["a.mp4", "--detect-every", "0"]) }
-        #expect(throws: (any Error).self) { try EvalTrackCommand.parse([]) }
-        let command = try EvalTrackCommand.parse(["a.mp4", "b.mp4", "--truth", "x.jsonl", "--truth", "y.jsonl",
-                                                  "--engine", "fp32", "--detect-every", "2", "--json"])
-        #expect(command.rendered.truth == ["x.jsonl", "y.jsonl"] && command.rendered.detectEvery == 2 && command.json)
     }
 }

@@ -1,9 +1,8 @@
-import FacepipeCore
 import Foundation
 
 /// Finds the shipped files (Configs/, Pipelines/) whether facepipe runs from the repository
 /// root, from elsewhere with FACEPIPE_HOME set, or as .build/<config>/facepipe.
-enum Resources {
+public enum Resources {
     static let home: String? = {
         if let env = ProcessInfo.processInfo.environment["FACEPIPE_HOME"] { return env }
         let fm = FileManager.default
@@ -17,14 +16,9 @@ enum Resources {
     }()
 
     /// A path as given if it exists (or is absolute), else relative to the facepipe home.
-    static func resolve(_ path: String) -> String {
+    public static func resolve(_ path: String) -> String {
         if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
         if let home { return (home as NSString).appendingPathComponent(path) }
         return path
     }
-}
-
-/// Everything the CLI prints besides events goes to stderr, so stdout stays a clean stream.
-func note(_ text: String) {
-    Stderr.write(text + "\n")
 }

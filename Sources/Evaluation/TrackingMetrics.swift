@@ -1,4 +1,5 @@
 import FacepipeCore
+import Tracker
 
 /// A ground-truth face in one frame. `ignored` faces (hidden under an occluder) are
 /// neither required nor penalised: predictions on them are dropped before scoring.
