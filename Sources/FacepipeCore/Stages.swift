@@ -66,3 +66,10 @@ public protocol FrameStage: AnyObject {
     /// stream time and index of the last frame that reached this stage (-1 if none).
     func finish(lastTime: Double, lastFrame: Int) throws
 }
+
+/// A stage that makes face events. A frame's events travel on it (`VideoFrame.events`) to the
+/// pipeline's sink side, which writes them after the frame; the events its `finish` makes
+/// (tracks ended by the end of the stream) are taken from here once every stage has finished.
+public protocol EventMakingStage: FrameStage {
+    func takeFinalEvents() -> [FaceEvent]
+}

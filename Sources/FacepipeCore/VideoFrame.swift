@@ -30,6 +30,9 @@ public final class VideoFrame: @unchecked Sendable {
     /// the tracker keeps, tentative and predicted ones included, and weak detections. Empty
     /// unless the run redacts.
     public var redactions: [Box] = []
+    /// Face events this frame gave rise to (the track stage's), in order; the pipeline's sink
+    /// side writes them after the frame, like any output.
+    public var events: [FaceEvent] = []
 
     public init() {
         let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
@@ -37,6 +40,7 @@ public final class VideoFrame: @unchecked Sendable {
         detections.reserveCapacity(256)
         faces.reserveCapacity(256)
         redactions.reserveCapacity(256)
+        events.reserveCapacity(256)
     }
 
     deinit { planes.y.deallocate() }
@@ -69,6 +73,7 @@ public final class VideoFrame: @unchecked Sendable {
         detections.removeAll(keepingCapacity: true)
         faces.removeAll(keepingCapacity: true)
         redactions.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
         detected = false
     }
 
@@ -86,6 +91,7 @@ public final class VideoFrame: @unchecked Sendable {
         detections.removeAll(keepingCapacity: true); detections.append(contentsOf: other.detections)
         faces.removeAll(keepingCapacity: true); faces.append(contentsOf: other.faces)
         redactions.removeAll(keepingCapacity: true); redactions.append(contentsOf: other.redactions)
+        events.removeAll(keepingCapacity: true); events.append(contentsOf: other.events)
         detected = other.detected
     }
 }

@@ -10,8 +10,9 @@ import FacepipeCore
 /// ```
 ///
 /// Policies (`FramePolicy`): `lossless` applies back-pressure everywhere. `latest` drops
-/// frames only at the first ring, in the source thread (see `SourceWorker`), and the detect
-/// stage takes the newest waiting frame, passing older ones on undetected (see `StageWorker`).
+/// frames only at the first ring, in the source thread (see `SourceWorker`), and a stage that
+/// admits the newest frame when live (the detector) passes older ones on (see `StageWorker`).
+/// Face events travel on their frame; the sink thread writes them after it (see `EventWriting`).
 ///
 /// Stop: `requestStop()` (or a signal, see `StopSignals`) stops reading; frames in flight are
 /// finished, every stage's `finish` runs, the sinks are finalised. A second request also
@@ -35,9 +36,12 @@ public final class Pipeline: @unchecked Sendable {
         guard settings.detectEvery >= 1 else {
             throw PipelineSetupError(description: "detect-every must be at least 1, got \(settings.detectEvery)")
         }
-        guard stages.filter(\.isDetector).count <= 1 else {
+        guard stages.filter(\.marksDetected).count <= 1 else {
             throw PipelineSetupError(description: "at most one stage can be the detector, got "
-                                     + stages.filter(\.isDetector).map(\.stage.name).joined(separator: ", "))
+                                     + stages.filter(\.marksDetected).map(\.stage.name).joined(separator: ", "))
+        }
+        for spec in stages where spec.admission.interval(detectEvery: settings.detectEvery) < 1 {
+            throw PipelineSetupError(description: "\(spec.stage.name): admits every \(spec.admission.every), must be at least 1")
         }
         for capacity in stages.map(\.inputRing) + [settings.sinkRing] where !(1...Self.maxRing).contains(capacity) {
             throw PipelineSetupError(description: "ring capacity must be in 1...\(Self.maxRing), got \(capacity)")
@@ -84,7 +88,8 @@ public final class Pipeline: @unchecked Sendable {
             StageWorker(spec, policy: policy, detectEvery: settings.detectEvery, input: inputs[i],
                         output: i + 1 < stages.count ? inputs[i + 1] : sinkInput, control: control)
         }
-        let sinkWorker = SinkWorker(sinks: frameSinks, input: sinkInput, pool: pool, control: control)
+        let events = EventWriting(sinks: eventSinks, stages: stages, control: control)
+        let sinkWorker = SinkWorker(sinks: frameSinks, events: events, input: sinkInput, pool: pool, control: control)
 
         let workers = DispatchGroup(), sourceDone = DispatchGroup()
         startThread("fp-sink", workers) { sinkWorker.run() }
@@ -104,9 +109,6 @@ public final class Pipeline: @unchecked Sendable {
         if !sourceLeftBehind {
             // Every thread has exited: this thread may now act as the pool ring's producer.
             for frame in sourceWorker.stash { _ = pool.free.tryPush(frame) }
-        }
-        for sink in eventSinks {
-            do { try sink.finish() } catch { control.reportFault(stage: "events", error: error, frameIndex: nil) }
         }
         let wall = Double(monotonicNanoseconds() - startedAt) / 1e9
         let stats = makeStats(wall: wall, source: sourceWorker, stages: stageWorkers, sink: sinkWorker,
@@ -192,7 +194,7 @@ public final class Pipeline: @unchecked Sendable {
             StageStats(name: c.name, framesIn: c.framesIn.value, framesProcessed: c.framesProcessed.value,
                        busySeconds: Double(c.busyNanoseconds.value) / 1e9)
         }
-        let detector = zip(stages, self.stages).first { $0.1.isDetector }?.0.counters
+        let detector = zip(stages, self.stages).first { $0.1.marksDetected }?.0.counters
         var stats = PipelineStats(
             policy: policy, detectEvery: settings.detectEvery, poolFrames: poolFrames, wallSeconds: wall,
             framesRead: source.counters.framesIn.value, framesDropped: source.counters.framesDropped.value,

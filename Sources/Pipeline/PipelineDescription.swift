@@ -18,13 +18,12 @@ public struct PipelineDescription: Decodable, Sendable, Hashable {
     }
 
     public struct StageEntry: Decodable, Sendable, Hashable {
-        /// What the stage does; the CLI builds a concrete stage for each kind it knows.
-        /// The kind `detect` is the detection stage (detect-every and newest-first apply to it).
+        /// What the stage does: a kind of the `StageRegistry` the stages are made with.
         public var kind: String
         /// Capacity of the ring feeding this stage.
         public var ring: Int
-
-        public var isDetector: Bool { kind == "detect" }
+        /// Which frames it works on (`admit:`); nil: what its kind admits when registered.
+        public var admission: Admission?
     }
 
     public struct Outputs: Decodable, Sendable, Hashable {
@@ -67,20 +66,22 @@ public struct PipelineDescription: Decodable, Sendable, Hashable {
         return description
     }
 
-    /// Run settings from this description (the CLI overrides fields from its flags).
+    /// Run settings from this description (the command line overrides fields from its flags).
     public var settings: PipelineSettings {
         PipelineSettings(policy: policy.policy, detectEvery: detectEvery, poolFrames: poolFrames, sinkRing: outputs.ring)
     }
 
-    /// Builds the stage chain: `build` makes the concrete stage for each entry (by kind).
-    /// A kind the caller cannot build should make `build` throw `unknownStage(at:)`.
-    public func makeStages(_ build: (StageEntry) throws -> FrameStage) throws -> [PipelineStage] {
-        try stages.map { PipelineStage(try build($0), isDetector: $0.isDetector, inputRing: $0.ring) }
-    }
-
-    /// An error naming the stage entry's kind in this file, for kinds the CLI does not know.
-    public func unknownStage(_ entry: StageEntry, known: [String]) -> UnknownStageError {
-        UnknownStageError(file: file, index: stages.firstIndex(of: entry) ?? 0, kind: entry.kind, known: known)
+    /// Builds the stage chain with the registry's factories, each stage admitting what its
+    /// entry declares (else what its kind does). A kind the registry lacks is an error naming
+    /// this file and the entry.
+    public func makeStages(with registry: StageRegistry) throws -> [PipelineStage] {
+        try stages.enumerated().map { index, entry in
+            guard let kind = registry.kind(named: entry.kind) else {
+                throw UnknownStageError(file: file, index: index, kind: entry.kind, known: registry.names)
+            }
+            return PipelineStage(try kind.make(entry), admission: entry.admission ?? kind.admission,
+                                 marksDetected: kind.marksDetected, inputRing: entry.ring)
+        }
     }
 
     /// Same shape as `StrictYAML.ConfigError`'s message: file, key path, problem.
@@ -125,7 +126,7 @@ public struct PipelineDescription: Decodable, Sendable, Hashable {
 }
 
 extension PipelineDescription.StageEntry {
-    enum CodingKeys: String, CodingKey { case kind, ring }
+    enum CodingKeys: String, CodingKey { case kind, ring, admit }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -136,6 +137,7 @@ extension PipelineDescription.StageEntry {
         }
         ring = try c.decodeIfPresent(Int.self, forKey: .ring) ?? 4
         try c.check(ring, in: 1...Pipeline.maxRing, forKey: .ring)
+        admission = try c.decodeIfPresent(Admission.self, forKey: .admit)
     }
 }
 

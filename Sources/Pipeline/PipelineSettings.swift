@@ -12,17 +12,21 @@ public enum FramePolicy: String, Sendable, CaseIterable {
 /// One step of the chain as the pipeline runs it.
 public struct PipelineStage {
     public let stage: FrameStage
-    /// The detection stage: the pipeline applies `detectEvery` and, live, "newest first" to it.
-    public let isDetector: Bool
+    /// Which frames it works on; the others pass through it.
+    public let admission: Admission
+    /// Frames it works on are marked `detected`, and its work is what the summary counts as
+    /// detections (see `StageRegistry.Kind`). At most one stage of a chain.
+    public let marksDetected: Bool
     /// Capacity of the ring that feeds this stage (rounded up to a power of two).
     public let inputRing: Int
 
-    public init(_ stage: FrameStage, isDetector: Bool = false, inputRing: Int = 4) {
-        self.stage = stage; self.isDetector = isDetector; self.inputRing = inputRing
+    public init(_ stage: FrameStage, admission: Admission = .everyFrame, marksDetected: Bool = false, inputRing: Int = 4) {
+        self.stage = stage; self.admission = admission; self.marksDetected = marksDetected; self.inputRing = inputRing
     }
 
+    /// A detection stage: the run's detection interval, the newest frame when live, frames marked `detected`.
     public static func detector(_ stage: FrameStage, inputRing: Int = 4) -> PipelineStage {
-        PipelineStage(stage, isDetector: true, inputRing: inputRing)
+        PipelineStage(stage, admission: .detection, marksDetected: true, inputRing: inputRing)
     }
 }
 
@@ -38,7 +42,8 @@ public struct NamedFrameSink {
 public struct PipelineSettings: Sendable, Hashable {
     /// nil: `latest` for live sources, `lossless` otherwise.
     public var policy: FramePolicy?
-    /// Run detection on every Nth frame only (by frame index); the others pass with `detected == false`.
+    /// The run's detection interval: stages admitting `every: detect_every` work on every Nth
+    /// frame only (by frame index); the others pass with `detected == false`.
     public var detectEvery: Int
     /// Frames in circulation; nil: enough to fill every ring once plus one per thread.
     public var poolFrames: Int?

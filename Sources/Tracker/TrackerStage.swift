@@ -1,13 +1,15 @@
 import FacepipeCore
 
 /// The pipeline's tracking step: turns `frame.detections` into `frame.faces` with stable
-/// IDs and sends the face events to the event sink, if any. When redacting, it also fills
-/// `frame.redactions` with every region to hide (see `RedactionRegions`).
-public final class TrackerStage: FrameStage {
+/// IDs and puts the frame's face events on it (`frame.events`: the pipeline's sink side writes
+/// them). When redacting, it also fills `frame.redactions` with every region to hide (see
+/// `RedactionRegions`).
+public final class TrackerStage: EventMakingStage {
     public let name = "track"
     public let tracker: ByteTrack
-    private let sink: EventSink?
     private var redaction: RedactionRegions?
+    /// The track_end events of the tracks the end of the stream ended, until taken.
+    private var finalEvents: [FaceEvent] = []
 
     /// Tracks confirmed (track_start events) and face boxes reported (face events) so far,
     /// counted whether or not events are written, for the run's summary.
@@ -17,9 +19,8 @@ public final class TrackerStage: FrameStage {
     private var frameWidth: Float = 0
     private var frameHeight: Float = 0
 
-    public init(config: TrackerConfig = .standard, sink: EventSink?, redaction: RedactionRegions? = nil) {
+    public init(config: TrackerConfig = .standard, redaction: RedactionRegions? = nil) {
         tracker = ByteTrack(config: config)
-        self.sink = sink
         self.redaction = redaction
     }
 
@@ -29,34 +30,31 @@ public final class TrackerStage: FrameStage {
         tracker.update(frame)
         redaction?.update(tracker: tracker, detections: frame.detections, detected: frame.detected,
                           time: frame.seconds, regions: &frame.redactions)
-        if try emitEvents() {
-            // One write per frame that has events: a live consumer of stdout sees them at once.
-            try sink?.flush()
-        }
+        collectEvents(into: &frame.events)
     }
 
-    /// Ends the tracks still alive (reason end_of_stream) and flushes the sink; finishing
-    /// the sink is left to its owner, which may share it.
+    /// Ends the tracks still alive (reason end_of_stream); their events wait for `takeFinalEvents`.
     public func finish(lastTime: Double, lastFrame: Int) throws {
         tracker.finish(time: lastTime, frame: lastFrame)
         redaction?.reset()
-        try emitEvents()
-        try sink?.flush()
+        collectEvents(into: &finalEvents)
     }
 
-    /// Sends this frame's events; true if there were any.
-    @discardableResult
-    private func emitEvents() throws -> Bool {
+    public func takeFinalEvents() -> [FaceEvent] {
+        defer { finalEvents.removeAll() }
+        return finalEvents
+    }
+
+    /// Appends the tracker's latest events, boxes clipped to the frame, and counts them.
+    private func collectEvents(into events: inout [FaceEvent]) {
         for event in tracker.events {
             switch event.kind {
             case .trackStart: tracksConfirmed += 1
             case .face: facesReported += 1
             case .trackEnd: break
             }
+            events.append(clipped(event))
         }
-        guard let sink, !tracker.events.isEmpty else { return false }
-        for event in tracker.events { try sink.emit(clipped(event)) }
-        return true
     }
 
     /// Event boxes lie inside the frame (the tracker's prediction may run past an edge).

@@ -14,7 +14,8 @@ import TestSupport
         #expect(d.policy == .latest)
         #expect(d.settings == PipelineSettings(policy: .latest, detectEvery: 1, poolFrames: 10, sinkRing: 4))
         #expect(d.stages.map(\.kind) == ["detect", "track", "overlay"])
-        #expect(d.stages.map(\.isDetector) == [true, false, false])
+        // The file declares what its detect stage admits; the others take their kind's default.
+        #expect(d.stages.map(\.admission) == [.detection, nil, nil])
         #expect(d.outputs.video && d.outputs.events)
         #expect(d.defaults.input == "/dev/video0" && d.defaults.events == "-")
     }
@@ -44,18 +45,24 @@ import TestSupport
         #expect(d.defaults.output == "redacted.mp4" && d.defaults.events == "redacted.jsonl")
     }
 
+    /// A registry like FacepipeKit's: the detect kind marks frames detected.
+    static func registry(_ names: [String]) -> StageRegistry {
+        StageRegistry(names.map { name in
+            .init(name, admission: name == "detect" ? .detection : .everyFrame, marksDetected: name == "detect") {
+                RecordingStage($0.kind)
+            }
+        })
+    }
+
     @Test func makeStagesBuildsTheChainAndMarksTheDetector() throws {
         let d = try Self.load("webcam-live")
-        let stages = try d.makeStages { RecordingStage($0.kind) }
+        let stages = try d.makeStages(with: Self.registry(["detect", "track", "overlay"]))
         #expect(stages.map(\.stage.name) == ["detect", "track", "overlay"])
-        #expect(stages.map(\.isDetector) == [true, false, false])
+        #expect(stages.map(\.marksDetected) == [true, false, false])
+        #expect(stages.map(\.admission) == [.detection, .everyFrame, .everyFrame])
         #expect(stages.map(\.inputRing) == [4, 4, 2])
-        let known = ["detect", "track"]
         do {
-            _ = try d.makeStages { entry in
-                guard known.contains(entry.kind) else { throw d.unknownStage(entry, known: known) }
-                return RecordingStage(entry.kind)
-            }
+            _ = try d.makeStages(with: Self.registry(["detect", "track"]))
             Issue.record("an unknown stage kind was accepted")
         } catch {
             #expect("\(error)".hasSuffix("webcam-live.yaml: stages[2].kind: unknown stage kind 'overlay' (known: detect, track)"))
@@ -68,6 +75,23 @@ import TestSupport
           - kind: detect
         outputs: {events: true}
         """
+
+    /// `admit:` overrides what the kind admits; without it the kind's own applies.
+    @Test func declaredAdmissionWinsOverTheKinds() throws {
+        let d = try PipelineDescription.decode("""
+            name: t
+            stages:
+              - kind: detect
+                admit: {every: 3}
+              - kind: track
+                admit: {every: detect_every, newest: live}
+              - kind: overlay
+            outputs: {video: true}
+            """, file: "t.yaml")
+        let stages = try d.makeStages(with: Self.registry(["detect", "track", "overlay"]))
+        #expect(stages.map(\.admission) == [Admission(every: .frames(3)), .detection, .everyFrame])
+        #expect(stages.map(\.marksDetected) == [true, false, false])
+    }
 
     @Test func minimalFileTakesDefaults() throws {
         let d = try PipelineDescription.decode(Self.valid, file: "t.yaml")
@@ -97,6 +121,14 @@ import TestSupport
          "t.yaml: outputs.events: expected true or false, found 'maybe'"),
         ("name: t\nstages: [{kind: detect}]\n",
          "t.yaml: missing required key 'outputs'"),
+        ("name: t\nstages: [{kind: detect, admit: {every: often}}]\noutputs: {events: true}\n",
+         "t.yaml: stages[0].admit.every: expected a whole number 1...1000 or detect_every, found 'often'"),
+        ("name: t\nstages: [{kind: detect, admit: {every: 0}}]\noutputs: {events: true}\n",
+         "t.yaml: stages[0].admit.every: must be in 1...1000, found 0"),
+        ("name: t\nstages: [{kind: detect, admit: {newest: always}}]\noutputs: {events: true}\n",
+         "t.yaml: stages[0].admit.newest: expected one of never, live, found 'always'"),
+        ("name: t\nstages: [{kind: detect, admit: {newst: live}}]\noutputs: {events: true}\n",
+         "t.yaml: stages[0].admit.newst: unknown key 'newst'"),
     ])
     func badFilesNameTheKey(text: String, message: String) {
         do {

@@ -4,18 +4,13 @@ import FacepipeCore
 import TestSupport
 @testable import Tracker
 
-final class CollectingSink: EventSink {
-    var events: [FaceEvent] = []
-    var flushes = 0
-    func emit(_ event: FaceEvent) throws { events.append(event) }
-    func flush() throws { flushes += 1 }
-    func finish() throws {}
-}
-
 @Suite struct TrackerStageTests {
-    @Test func stageFillsFacesAndSendsEvents() throws {
-        let sink = CollectingSink()
-        let stage = TrackerStage(sink: sink)
+    /// Events travel on their frame (the pipeline's sink side writes them and flushes after each
+    /// frame that has some: PipelineRunTests); those of the end of the stream are taken after `finish`.
+    @Test func stageFillsFacesAndPutsEventsOnTheirFrame() throws {
+        var events: [FaceEvent] = []
+        var framesWithEvents = 0
+        let stage = TrackerStage()
         #expect(stage.name == "track")
         let frame = VideoFrame()
         frame.reshape(width: 64, height: 48)
@@ -28,13 +23,18 @@ final class CollectingSink: EventSink {
             frame.detections.append(Detection(box: Box(x: 10, y: 10, width: 20, height: 20), score: 0.9))
             try stage.process(frame)
             #expect(frame.faces.count == (i >= 2 ? 1 : 0))
+            events += frame.events
+            if !frame.events.isEmpty { framesWithEvents += 1 }
         }
         try stage.finish(lastTime: frame.seconds, lastFrame: 4)
-        #expect(sink.events.map(\.kind) == [.trackStart, .face, .face, .face, .trackEnd])
-        #expect(sink.events.last?.summary?.reason == .endOfStream)
-        #expect(abs(sink.events.last!.time - 4 * 0.04) < 1e-9)
-        // Flushed after each frame with events (frames 2, 3, 4) and once at the end.
-        #expect(sink.flushes == 4)
+        let final = stage.takeFinalEvents()
+        events += final
+        #expect(events.map(\.kind) == [.trackStart, .face, .face, .face, .trackEnd])
+        #expect(events.last?.summary?.reason == .endOfStream)
+        #expect(abs(events.last!.time - 4 * 0.04) < 1e-9)
+        // Events on frames 2, 3 and 4, and at the end: four writes, each flushed by the sink side.
+        #expect(framesWithEvents + (final.isEmpty ? 0 : 1) == 4)
+        #expect(stage.takeFinalEvents().isEmpty, "final events are handed over once")
     }
 
     @Test func shippedConfigIsTheStandardOne() throws {

@@ -114,7 +114,7 @@ extension TrackTestVideo {
                                        + "\(truth.width)x\(truth.height) frames: not the video this ground truth was made for")
         }
         let recorder = TrackedFaceRecorder(expectedFrames: truth.frames.count)
-        let stages = try assembly.stages(of: description, keeping: kinds, events: nil)
+        let stages = try assembly.stages(of: description, keeping: kinds)
         let run = try Pipeline(source: source, stages: stages, frameSinks: [NamedFrameSink("recorder", recorder)],
                                settings: settings)
         let result = run.run(progress: progress)

@@ -69,7 +69,9 @@ public struct FaceRun {
 
         let source = try openSource(location, isCamera: isCamera)
         defer { source.close() }
-        let info = source.info
+        let mode = RunMode(flag: r.mode, filePolicy: description.policy.policy, source: source.info)
+        var info = source.info
+        info.isLive = mode.isLive  // what the outputs (encoder tuning, audio copy) read
         if !r.quiet {
             note("facepipe: input \(info.summary); detector \(detector.model.description.name) on \(detector.backend.label)")
             for line in info.notes { note("facepipe: \(line)") }
@@ -96,16 +98,12 @@ public struct FaceRun {
             stageKinds.remove("overlay")  // nothing would show the drawing
             stageKinds.remove("redact")
         }
+        // Events reach their writer through the pipeline's sink side, like the video.
         let eventWriter = outputs.events
         let eventSinks: [EventSink] = eventWriter.map { [$0] } ?? []
 
-        let stages = try assembly.stages(of: description, keeping: stageKinds, events: eventWriter)
-        let policy: FramePolicy? = switch r.mode {
-        case .live: .latest
-        case .lossless: .lossless
-        case nil: nil
-        }
-        let settings = PipelineAssembly.settings(of: description, detectEvery: r.detectEvery, policy: policy)
+        let stages = try assembly.stages(of: description, keeping: stageKinds)
+        let settings = PipelineAssembly.settings(of: description, detectEvery: r.detectEvery, policy: mode.policy)
         let run = try Pipeline(source: source, stages: stages, frameSinks: frameSinks, eventSinks: eventSinks, settings: settings)
         signals.attach(run)
         let result = run.run(progress: r.quiet ? nil : StderrProgressBar.ifTerminal())
@@ -146,11 +144,7 @@ public struct FaceRun {
         var options = FFmpegSourceOptions()
         options.start = request.start
         options.duration = request.duration
-        switch request.mode {
-        case .live: options.isLive = true
-        case .lossless: options.isLive = false
-        case nil: break
-        }
+        options.isLive = RunMode.sourceIsLive(request.mode)
         return try FFmpegSource(location, options: options)
     }
 }

@@ -9,8 +9,6 @@ import Tracker
 /// each kind a pipeline file names. Settings and model load first, so a bad file fails before
 /// any input is opened.
 public struct PipelineAssembly {
-    static let stageKinds = ["detect", "track", "overlay", "redact"]
-
     let trackerSettings: TrackerConfig
     public let detector: FaceDetector
     /// Set when the run hides faces; nil draws boxes only.
@@ -30,12 +28,9 @@ public struct PipelineAssembly {
                                                redaction?.score ?? 1)
     }
 
-    /// The description's stage chain, in its order, limited to the kinds in `keeping`.
-    /// Each call makes fresh stages (a new tracker, so IDs start over); the detector is shared.
-    /// `overlay` and `redact` are the same stage: it hides faces when the run redacts and draws
-    /// boxes when it does not (or with `--overlay`).
-    func stages(of description: PipelineDescription, keeping kinds: Set<String>,
-                events: EventSink?) throws -> [PipelineStage] {
+    /// The description's stage chain, in its order, limited to the kinds in `keeping`, made
+    /// with the `registry` (fresh stages each call).
+    func stages(of description: PipelineDescription, keeping kinds: Set<String>) throws -> [PipelineStage] {
         let drawing = Set(description.stages.map(\.kind)).intersection(["overlay", "redact"])
         if drawing.count > 1 {
             throw PipelineAssemblyError("\(description.file): has both an 'overlay' and a 'redact' stage; use one "
@@ -45,19 +40,7 @@ public struct PipelineAssembly {
             throw PipelineAssemblyError("\(description.file): redaction needs the 'detect' and 'track' stages "
                                         + "(the tracker says where the faces are)")
         }
-        return try description.makeStages { entry -> FrameStage in
-            switch entry.kind {
-            case "detect": return DetectStage(detector: detector)
-            case "track":
-                return TrackerStage(config: trackerSettings, sink: events,
-                                    redaction: redaction.map { RedactionRegions(score: $0.score, holdSeconds: $0.holdSeconds) })
-            case "overlay", "redact":
-                let draws = redaction == nil || drawWhenRedacting
-                return OverlayStage(overlay: draws ? FaceOverlay() : nil,
-                                    redactor: redaction.map { FaceRedactor(style: $0.style) }, name: entry.kind)
-            default: throw description.unknownStage(entry, known: Self.stageKinds)
-            }
-        }.filter { kinds.contains($0.stage.name) }
+        return try description.makeStages(with: registry).filter { kinds.contains($0.stage.name) }
     }
 
     /// The description's run settings with the command line's overrides applied.

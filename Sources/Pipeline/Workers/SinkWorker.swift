@@ -1,10 +1,12 @@
 import FacepipeCore
 
-/// The last thread: writes each frame to the frame sinks, measures capture-to-write
-/// latency, and returns the frame to the pool. Finishes the sinks once its input closes,
-/// whatever ended the run, so outputs are always finalised.
+/// The last thread: writes each frame to the frame sinks and its face events to the event
+/// sinks, measures capture-to-write latency, and returns the frame to the pool. Once its input
+/// closes, whatever ended the run, it writes the events the stages made when they finished,
+/// flushes, and finishes every sink, so outputs are always finalised.
 final class SinkWorker: @unchecked Sendable {
     private let sinks: [NamedFrameSink]
+    private let events: EventWriting
     private let input: SPSCRing<VideoFrame>
     private let pool: FramePool
     private let control: RunControl
@@ -13,8 +15,8 @@ final class SinkWorker: @unchecked Sendable {
     /// Sinks that already failed are not written again (their file is likely broken).
     private var failed: [Bool]
 
-    init(sinks: [NamedFrameSink], input: SPSCRing<VideoFrame>, pool: FramePool, control: RunControl) {
-        self.sinks = sinks; self.input = input; self.pool = pool; self.control = control
+    init(sinks: [NamedFrameSink], events: EventWriting, input: SPSCRing<VideoFrame>, pool: FramePool, control: RunControl) {
+        self.sinks = sinks; self.events = events; self.input = input; self.pool = pool; self.control = control
         failed = Array(repeating: false, count: sinks.count)
     }
 
@@ -26,6 +28,8 @@ final class SinkWorker: @unchecked Sendable {
             } else {
                 write(frame)
             }
+            // A frame voided after a stage made its events still made them: later events build on them.
+            events.write(frame.events, frameIndex: frame.index)
             let returned = pool.free.push(frame)
             precondition(returned, "the pool ring is sized to hold every frame")
         }
@@ -36,6 +40,7 @@ final class SinkWorker: @unchecked Sendable {
                 if !failed[i] { control.reportFault(stage: named.name, error: error, frameIndex: nil) }
             }
         }
+        events.finish()
     }
 
     private func write(_ frame: VideoFrame) {

@@ -2,29 +2,29 @@ import FacepipeCore
 
 /// The thread of one `FrameStage`: pops frames in order, processes them, pushes them on.
 ///
-/// The detect stage also decides, per frame, whether to detect: only every `detectEvery`-th
-/// frame (by index), and, under the live policy, only the newest of the frames waiting; the
-/// older ones pass straight on with `detected == false` so the tracker predicts across
-/// them. Skipping is not dropping: every frame that enters leaves, in order.
+/// Which frames the stage works on is its `Admission`: only every Nth frame (by index), and,
+/// when it says so under the live policy, only the newest of the frames waiting. The others
+/// pass straight on, untouched, so the tracker predicts across frames the detector passed over.
+/// Skipping is not dropping: every frame that enters leaves, in order.
 final class StageWorker: @unchecked Sendable {
     private let stage: FrameStage
-    private let isDetector: Bool
+    private let every: Int
     private let newestFirst: Bool
-    private let detectEvery: Int
+    private let marksDetected: Bool
     private let input: SPSCRing<VideoFrame>
     private let output: SPSCRing<VideoFrame>
     private let control: RunControl
     let counters: ThreadCounters
-    private var lastDetectedIndex: Int?
+    private var lastAdmittedIndex: Int?
     private var lastTime = -1.0
     private var lastIndex = -1
 
     init(_ spec: PipelineStage, policy: FramePolicy, detectEvery: Int,
          input: SPSCRing<VideoFrame>, output: SPSCRing<VideoFrame>, control: RunControl) {
         stage = spec.stage
-        isDetector = spec.isDetector
-        newestFirst = spec.isDetector && policy == .latest
-        self.detectEvery = detectEvery
+        every = spec.admission.interval(detectEvery: detectEvery)
+        newestFirst = spec.admission.newest == .live && policy == .latest
+        marksDetected = spec.marksDetected
         self.input = input; self.output = output; self.control = control
         counters = ThreadCounters(name: spec.stage.name)
     }
@@ -46,17 +46,15 @@ final class StageWorker: @unchecked Sendable {
         defer { forward(frame) }
         if control.isVoid(frame) { return }
         noteReached(frame)
-        if isDetector {
-            if let last = lastDetectedIndex, frame.index - last < detectEvery {
-                counters.skippedByInterval.add()
-                return
-            }
-            lastDetectedIndex = frame.index
+        if let last = lastAdmittedIndex, frame.index - last < every {
+            counters.skippedByInterval.add()
+            return
         }
+        lastAdmittedIndex = frame.index
         let started = monotonicNanoseconds()
         do {
             try stage.process(frame)
-            if isDetector { frame.detected = true }
+            if marksDetected { frame.detected = true }
             counters.framesProcessed.add()
         } catch {
             control.reportFault(stage: stage.name, error: error, frameIndex: frame.index)
@@ -64,7 +62,7 @@ final class StageWorker: @unchecked Sendable {
         counters.busyNanoseconds.add(Int(monotonicNanoseconds() - started))
     }
 
-    /// A frame the live detect stage passed over for a newer one.
+    /// A frame passed over for a newer one (newest-first under the live policy).
     private func passStale(_ frame: VideoFrame) {
         counters.framesIn.add()
         if !control.isVoid(frame) {
