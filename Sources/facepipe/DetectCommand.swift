@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import FacepipeCore
+import FacepipeCommandLine
 import FacepipeKit
 
 /// `facepipe detect photo.jpg`: faces in one picture, printed or drawn.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CFFmpeg
+import FacepipeCommandLine
 import FacepipeKit
 
 /// `facepipe eval`: detection AP on labelled photos, for each engine, in one run.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import FacepipeCommandLine
 import FacepipeCore
 import FacepipeKit
 import Pipeline
@@ -19,33 +20,23 @@ struct EvalRedactCommand: ParsableCommand {
             Tools/redact_benchmark.py renders the benchmark set and runs this for each engine and detect-every.
             """)
 
-    @OptionGroup var rendered: RenderedVideoOptions
-
-    @Option(help: "Pipeline description (stage chain, detect-every); its redact stage and outputs are not used.")
-    var pipeline = "Pipelines/redact.yaml"
-
-    @OptionGroup var modelOptions: ModelOptions
-
-    @OptionGroup var redactionOptions: RedactionOptions
-
-    @Flag(help: "Print one JSON document instead of the Markdown table.")
-    var json = false
+    @OptionGroup var options: EvalRedactOptions
 
     mutating func run() throws {
         FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
-        let tests = try rendered.tests()
-        let description = try PipelineDescription.load(fromFile: Resources.resolve(pipeline))
-        let settings = try redactionOptions.choice.settings()
-        let assembly = try PipelineAssembly(detector: modelOptions.choice, trackerConfig: rendered.trackerConfig, redaction: settings)
-        let evaluation = try RedactionEvaluation(assembly: assembly, description: description, detectEvery: rendered.detectEvery)
-        if !rendered.quiet { note("facepipe: detector \(assembly.detector.model.description.name) on \(assembly.detector.backend.label)") }
-        let results = try rendered.each(tests, scores: \.scores) { try evaluation.evaluate($0, progress: $1, summary: $2) }
-        let model = try modelOptions.choice.modelName
+        let tests = try options.rendered.tests()
+        let description = try PipelineDescription.load(fromFile: Resources.resolve(options.pipeline))
+        let settings = try options.redactionOptions.choice.settings()
+        let assembly = try PipelineAssembly(detector: options.modelOptions.choice, trackerConfig: options.rendered.trackerConfig, redaction: settings)
+        let evaluation = try RedactionEvaluation(assembly: assembly, description: description, detectEvery: options.rendered.detectEvery)
+        if !options.rendered.quiet { note("facepipe: detector \(assembly.detector.model.description.name) on \(assembly.detector.backend.label)") }
+        let results = try options.rendered.each(tests, scores: \.scores) { try evaluation.evaluate($0, progress: $1, summary: $2) }
+        let model = try options.modelOptions.choice.modelName
         let s = settings.style
-        let report = RedactionReport(results: results, model: model, engine: try modelOptions.choice.resolvedEngine.rawValue,
+        let report = RedactionReport(results: results, model: model, engine: try options.modelOptions.choice.resolvedEngine.rawValue,
                                      detectEvery: evaluation.settings.detectEvery,
                                      settings: "\(s.shape.rawValue), margin \(s.margin), redaction score \(settings.score), "
-                                         + "hold \(settings.holdSeconds) s, \(rendered.trackerConfig)")
-        print(json ? try report.json() : report.markdown)
+                                         + "hold \(settings.holdSeconds) s, \(options.rendered.trackerConfig)")
+        print(options.json ? try report.json() : report.markdown)
     }
 }

@@ -7,32 +7,34 @@ extension RedactionStyle.Shape: ExpressibleByArgument {}
 
 /// Redaction flags shared by `run` and `eval-redact`. Defaults come from Configs/redaction.yaml;
 /// a flag given on the command line wins.
-struct RedactionOptions: ParsableArguments {
+public struct RedactionOptions: ParsableArguments {
     @Option(help: "Hide every face: blur, pixelate or solid. Boxes are then drawn only with --overlay.")
-    var redact: RedactionStyle.Mode?
+    public var redact: RedactionStyle.Mode?
 
     @Flag(help: "With --redact (or a redact pipeline): also draw boxes, IDs and scores.")
-    var overlay = false
+    public var overlay = false
 
     @Option(help: "Mask shape: ellipse or rectangle. Default: redaction.yaml's.")
-    var redactShape: RedactionStyle.Shape?
+    public var redactShape: RedactionStyle.Shape?
 
     @Option(help: "Margin added on each side of the face box, as a fraction of its size. Default: redaction.yaml's.")
-    var redactMargin: Float?
+    public var redactMargin: Float?
 
     @Option(help: "Blur radius or pixelation block, as a fraction of the face size. Default: redaction.yaml's.")
-    var redactStrength: Float?
+    public var redactStrength: Float?
 
     @Option(help: "Fill colour of solid masks, #RRGGBB. Default: redaction.yaml's.")
-    var redactColor: String?
+    public var redactColor: String?
 
     @Option(help: "Least detection score hidden even when no track follows it. Default: redaction.yaml's.")
-    var redactScore: Float?
+    public var redactScore: Float?
 
     @Option(help: "Redaction settings file.")
-    var redactionConfig = "Configs/redaction.yaml"
+    public var redactionConfig = "Configs/redaction.yaml"
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         if let redactColor, RGBColor(hex: redactColor) == nil {
             throw ValidationError("--redact-color must look like #202020, got '\(redactColor)'")
         }
@@ -47,7 +49,8 @@ struct RedactionOptions: ParsableArguments {
         }
     }
 
-    var choice: RedactionChoice {
+    /// The file's settings these flags override (read when the settings are asked for).
+    public var choice: RedactionChoice {
         var choice = RedactionChoice(config: redactionConfig)
         choice.mode = redact
         choice.shape = redactShape
