@@ -92,8 +92,8 @@ let package = Package(
         // build every product, the binary included, and FacepipeBinary finds it beside the tests.
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
-        // Integration: checks that run Python on shared data (the tracker on rendered videos).
-        .testTarget(name: "FacepipeCLITests", dependencies: ["TestSupport", "Tracker", "Evaluation", "FacepipeCore"]),
+        // Integration: the tracker on videos Python renders from shared data (simulated detections).
+        .testTarget(name: "TrackerVideoTests", dependencies: ["TestSupport", "Tracker", "Evaluation", "FacepipeCore"]),
         // FacepipeKit's evaluations end to end on rendered videos (Python renders them from shared data).
         .testTarget(name: "FacepipeKitTests", dependencies: [
             "TestSupport", "FacepipeKit", "Evaluation", "Pipeline", "Tracker", "Overlay", "FacepipeCore",
