@@ -7,23 +7,23 @@ extension EngineKind: ExpressibleByArgument {}
 /// Configs/detector.yaml and Configs/engine.yaml; a flag given on the command line wins.
 public struct ModelOptions: ParsableArguments {
     @Option(help: "Model folder (model.yaml + weights.safetensors). Default: detector.yaml's.")
-    public var model: String?
+    var model: String?
 
     @Option(help: "Inference engine: int8 (our SIMD kernels) or fp32 (OpenBLAS reference). Default: engine.yaml's.")
-    public var engine: EngineKind?
+    var engine: EngineKind?
 
     @Option(parsing: .unconditional, help: "Threads for the detector's network (1...64). Default: engine.yaml's.")
-    public var threads: Int?
+    var threads: Int?
 
     // .unconditional: "-1" is read as the value (and refused as out of range), not as a missing one.
     @Option(parsing: .unconditional, help: "Detection score threshold in 0...1. Default: detector.yaml's, else the model's.")
-    public var score: Float?
+    var score: Float?
 
     @Option(help: "Detector settings file.")
-    public var detectorConfig = "Configs/detector.yaml"
+    var detectorConfig = "Configs/detector.yaml"
 
     @Option(help: "Engine settings file.")
-    public var engineConfig = "Configs/engine.yaml"
+    var engineConfig = "Configs/engine.yaml"
 
     public init() {}
 

@@ -9,28 +9,28 @@ extension RedactionStyle.Shape: ExpressibleByArgument {}
 /// a flag given on the command line wins.
 public struct RedactionOptions: ParsableArguments {
     @Option(help: "Hide every face: blur, pixelate or solid. Boxes are then drawn only with --overlay.")
-    public var redact: RedactionStyle.Mode?
+    var redact: RedactionStyle.Mode?
 
     @Flag(help: "With --redact (or a redact pipeline): also draw boxes, IDs and scores.")
-    public var overlay = false
+    var overlay = false
 
     @Option(help: "Mask shape: ellipse or rectangle. Default: redaction.yaml's.")
-    public var redactShape: RedactionStyle.Shape?
+    var redactShape: RedactionStyle.Shape?
 
     @Option(help: "Margin added on each side of the face box, as a fraction of its size. Default: redaction.yaml's.")
-    public var redactMargin: Float?
+    var redactMargin: Float?
 
     @Option(help: "Blur radius or pixelation block, as a fraction of the face size. Default: redaction.yaml's.")
-    public var redactStrength: Float?
+    var redactStrength: Float?
 
     @Option(help: "Fill colour of solid masks, #RRGGBB. Default: redaction.yaml's.")
-    public var redactColor: String?
+    var redactColor: String?
 
     @Option(help: "Least detection score hidden even when no track follows it. Default: redaction.yaml's.")
-    public var redactScore: Float?
+    var redactScore: Float?
 
     @Option(help: "Redaction settings file.")
-    public var redactionConfig = "Configs/redaction.yaml"
+    var redactionConfig = "Configs/redaction.yaml"
 
     public init() {}
 

@@ -5,10 +5,10 @@ import FacepipeKit
 /// `eval-track` and `eval-redact` score, and how each is run.
 public struct RenderedVideoOptions: ParsableArguments {
     @Argument(help: "Rendered videos; each one's ground truth is <video without extension>.gt.jsonl unless --truth says.")
-    public var videos: [String]
+    var videos: [String]
 
     @Option(help: "Ground-truth file, once per video, in the same order.")
-    public var truth: [String] = []
+    var truth: [String] = []
 
     @Option(help: "Tracker settings.")
     public var trackerConfig = "Configs/tracker.yaml"

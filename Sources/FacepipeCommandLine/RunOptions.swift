@@ -8,60 +8,60 @@ extension RunRequest.SourceMode: EnumerableFlag {}
 /// `facepipe run`'s command line, checked, and the `RunRequest` it asks FacepipeKit for.
 public struct RunOptions: ParsableArguments {
     @Option(help: "Pipeline description (stages, ring policy, outputs). Default: webcam-live for cameras, mp4-annotate otherwise.")
-    public var pipeline: String?
+    var pipeline: String?
 
     @Option(help: "A video file, a stream URL (rtsp://, tcp://...?listen=1, udp://...) or a camera (/dev/videoN).")
-    public var input: String?
+    var input: String?
 
     @Option(help: "Annotated video to write (.mp4/.mkv/.mov/.ts). 'none' disables it. An existing file is kept unless -y.")
-    public var output: String?
+    var output: String?
 
     @Option(help: "Face events as JSON Lines: a file, or '-' for stdout. 'none' disables them.")
-    public var events: String?
+    var events: String?
 
-    @OptionGroup public var modelOptions: ModelOptions
+    @OptionGroup var modelOptions: ModelOptions
 
-    @OptionGroup public var redactionOptions: RedactionOptions
+    @OptionGroup var redactionOptions: RedactionOptions
 
     @Option(help: "Tracker settings.")
-    public var trackerConfig = "Configs/tracker.yaml"
+    var trackerConfig = "Configs/tracker.yaml"
 
     @Option(parsing: .unconditional, help: "Run detection on every Nth frame (1...1000); the tracker predicts in between.")
-    public var detectEvery: Int?
+    var detectEvery: Int?
 
     @Flag(help: "Treat the input as live (drop frames instead of waiting) or as a file (process every frame).")
-    public var mode: RunRequest.SourceMode?
+    var mode: RunRequest.SourceMode?
 
-    @Option(parsing: .unconditional, help: "Camera: requested width.") public var width: Int?
-    @Option(parsing: .unconditional, help: "Camera: requested height.") public var height: Int?
-    @Option(parsing: .unconditional, help: "Camera: requested frame rate.") public var fps: Int?
+    @Option(parsing: .unconditional, help: "Camera: requested width.") var width: Int?
+    @Option(parsing: .unconditional, help: "Camera: requested height.") var height: Int?
+    @Option(parsing: .unconditional, help: "Camera: requested frame rate.") var fps: Int?
 
     @Option(parsing: .unconditional, help: "Files: start at this time (seconds) of the input.")
-    public var start: Double?
+    var start: Double?
     @Option(parsing: .unconditional, help: "Files: process this many seconds of the input.")
-    public var duration: Double?
+    var duration: Double?
 
     @Flag(name: [.customShort("y"), .customLong("overwrite")], help: "Replace output files that already exist (ffmpeg's -y).")
-    public var overwrite = false
+    var overwrite = false
     @Flag(name: [.customShort("n"), .customLong("no-overwrite")], help: "Never replace an existing output file: stop instead (ffmpeg's -n).")
-    public var noOverwrite = false
+    var noOverwrite = false
 
     @Option(name: [.customLong("encoder"), .customLong("codec")],
             help: "FFmpeg video encoder, e.g. libx264 (default), h264_vaapi, h264_v4l2m2m, libx265, mpeg4.")
-    public var encoder: String?
+    var encoder: String?
     @Option(parsing: .unconditional, help: "libx264/libx265 constant rate factor 0...51 (default 23; lower is better).")
-    public var crf: Int?
+    var crf: Int?
     @Option(help: "libx264 preset, ultrafast ... placebo (default veryfast).")
-    public var preset: String?
+    var preset: String?
     @Flag(help: "Fragmented MP4/MOV: the video stays playable up to its last fragment (about 1 s) even if the run is killed.")
-    public var fragmented = false
+    var fragmented = false
 
     @Option(help: "FFmpeg's own log lines to show: quiet, fatal, error, warning, info, verbose, debug (default quiet; warning with -v).")
-    public var logLevel: FFmpegLog.Level?
+    var logLevel: FFmpegLog.Level?
     @Flag(name: .shortAndLong, help: "Show FFmpeg's warnings and errors too (as --log-level warning).")
-    public var verbose = false
+    var verbose = false
     @Flag(name: .shortAndLong, help: "Print only errors on stderr (no progress bar, no summary).")
-    public var quiet = false
+    var quiet = false
 
     public init() {}
 

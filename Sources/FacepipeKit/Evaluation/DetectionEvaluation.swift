@@ -6,14 +6,14 @@ import Foundation
 /// `facepipe eval`: detection AP on labelled photo sets, for each engine, in one run; optionally
 /// writes the detections for Tools/eval.py to re-score (WIDER folders, JSON Lines).
 public struct DetectionEvaluation {
-    public var detector: DetectorChoice
+    var detector: DetectorChoice
     /// Empty: fp32, and int8 too when the model has an int8 calibration.
-    public var engines: [EngineKind]
-    public var iou: [Float]
+    var engines: [EngineKind]
+    var iou: [Float]
     /// Low, so the whole precision/recall curve is seen.
-    public var evalScore: Float
-    public var wider: String?
-    public var jsonl: String?
+    var evalScore: Float
+    var wider: String?
+    var jsonl: String?
 
     public init(detector: DetectorChoice, engines: [EngineKind], iou: [Float], evalScore: Float,
                 wider: String?, jsonl: String?) {

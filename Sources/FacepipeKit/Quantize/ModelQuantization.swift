@@ -7,15 +7,15 @@ import Foundation
 /// int8.safetensors into the model folder, then report how far each layer and the detections
 /// are from fp32 (read back from the files written, so the report is about the files).
 public struct ModelQuantization {
-    public var model: String
+    var model: String
     /// Folders or labels.jsonl files of TRAINING pictures.
-    public var calibration: [String]
-    public var count: Int
-    public var method: CalibrationMethod
-    public var percentile: Double
-    public var threads: Int
+    var calibration: [String]
+    var count: Int
+    var method: CalibrationMethod
+    var percentile: Double
+    var threads: Int
     /// Pictures (the first calibration ones) for the per-layer error report and the detection comparison.
-    public var compare: Int
+    var compare: Int
 
     public init(model: String, calibration: [String], count: Int, method: CalibrationMethod, percentile: Double,
                 threads: Int, compare: Int) {

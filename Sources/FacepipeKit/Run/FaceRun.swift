@@ -10,9 +10,9 @@ import Tracker
 /// settings and model, opens the input, runs the pipeline into the outputs, finalises them and
 /// says on stderr how the run went. The answer is the run's exit status (`RunExit`).
 public struct FaceRun {
-    public let request: RunRequest
+    let request: RunRequest
     /// Asked about each existing output when neither -y nor -n was given; true replaces it.
-    public var askToOverwrite: (String) -> Bool
+    var askToOverwrite: (String) -> Bool
 
     public init(_ request: RunRequest, askToOverwrite: @escaping (String) -> Bool) {
         self.request = request

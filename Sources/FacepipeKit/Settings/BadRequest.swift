@@ -3,5 +3,5 @@
 /// line reports it as a bad command line (exit status 64), as it always has.
 public struct BadRequest: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = description }
 }

@@ -53,7 +53,7 @@ public struct DetectorChoice: Sendable {
 
     public func makeDetector() throws -> FaceDetector { try makeDetector(engine: resolvedEngine) }
 
-    public func makeDetector(engine: EngineKind) throws -> FaceDetector {
+    func makeDetector(engine: EngineKind) throws -> FaceDetector {
         let (det, eng) = try fileSettings()
         let folder = Resources.resolve(model ?? det.model)
         let file = try ModelFile.load(directory: folder)

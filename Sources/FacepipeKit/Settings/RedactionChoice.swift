@@ -3,7 +3,7 @@ import Overlay
 /// How to hide faces: Configs/redaction.yaml with whatever the caller gives (the command line's
 /// flags) winning over it. `nil` keeps the file's value.
 public struct RedactionChoice: Sendable {
-    public var config = "Configs/redaction.yaml"
+    var config = "Configs/redaction.yaml"
     public var mode: RedactionStyle.Mode?
     public var shape: RedactionStyle.Shape?
     public var margin: Float?
@@ -20,7 +20,7 @@ public struct RedactionChoice: Sendable {
     }
 
     /// Whether the caller asks for redaction (a pipeline file may ask for it too).
-    public var asksForRedaction: Bool { mode != nil }
+    var asksForRedaction: Bool { mode != nil }
 
     /// The file's settings with the choices applied, checked.
     public func settings() throws -> RedactionSettings {
