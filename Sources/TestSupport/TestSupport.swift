@@ -23,13 +23,23 @@ public enum TestPaths {
     public static func data(_ relative: String) -> URL { sharedData.appendingPathComponent(relative) }
     public static func repo(_ relative: String) -> URL { repoRoot.appendingPathComponent(relative) }
 
-    /// A fresh scratch folder under the system temp dir.
+    /// A fresh scratch folder. All of one test process's scratch folders live under one folder
+    /// that is removed when the process exits, so test runs do not pile up in the temp dir.
     public static func scratch(_ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("facepipe-tests-\(name)-\(UUID().uuidString.prefix(8))")
+        let url = scratchRoot.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    private static func scratchRoot(of pid: Int32) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("facepipe-tests-\(pid)")
+    }
+
+    // Created once (lazily, thread-safe); the exit hook cannot capture, so it derives the path again.
+    private static let scratchRoot: URL = {
+        atexit { try? FileManager.default.removeItem(at: TestPaths.scratchRoot(of: getpid())) }
+        return scratchRoot(of: getpid())
+    }()
 }
 
 public struct ToolResult: Sendable {
