@@ -64,17 +64,19 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Engine", "Detector", "FacepipeCore"]),
         // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe, random test data.
         .target(name: "TestSupport", dependencies: ["FacepipeCore"]),
-        // The commands' option groups (ParsableArguments), their checks and what they turn into
-        // (DetectorChoice, RedactionChoice, RunRequest): a library so tests can parse a command
+        // Every command's option group (ParsableArguments), its checks and what it turns into
+        // (RunRequest, DetectorChoice, RedactionChoice, DetectionEvaluation, ModelQuantization,
+        // EngineBench.Settings): a library so tests can parse a command
         // line and check its values without importing the executable. FacepipeKit stays free of
         // ArgumentParser (a library any front end can call).
         .target(name: "FacepipeCommandLine", dependencies: [
-            "FacepipeKit", "Capture", "Overlay", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FacepipeKit", "Benchmarks", "Engine", "Capture", "Overlay",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The command line: each command names its options (FacepipeCommandLine) and calls
         // FacepipeKit or Benchmarks. No test imports it; EndToEndTests run the built binary.
         .executableTarget(name: "facepipe", dependencies: [
-            "FacepipeCommandLine", "FacepipeKit", "Benchmarks", "Capture", "Engine", "Pipeline", "Tracker", "FacepipeCore",
+            "FacepipeCommandLine", "FacepipeKit", "Benchmarks", "Capture", "Pipeline", "Tracker", "FacepipeCore",
             "CFFmpeg", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -99,7 +101,8 @@ let package = Package(
             "TestSupport", "FacepipeKit", "Evaluation", "Pipeline", "Tracker", "Overlay", "FacepipeCore",
         ]),
         .testTarget(name: "FacepipeCommandLineTests", dependencies: [
-            "FacepipeCommandLine", "FacepipeKit", "Overlay", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FacepipeCommandLine", "FacepipeKit", "Benchmarks", "Engine", "Overlay",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BenchmarksTests", dependencies: ["TestSupport", "Benchmarks", "FacepipeKit", "Engine"]),
     ],

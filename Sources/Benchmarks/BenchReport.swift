@@ -38,6 +38,11 @@ public struct BenchSize: Codable, Sendable, Hashable, CustomStringConvertible {
     var height: Int
     var width: Int
     public var description: String { "\(height)x\(width)" }
+
+    public init(height: Int, width: Int) {
+        self.height = height
+        self.width = width
+    }
 }
 
 /// One input size: the plan's layers (shared by every engine) and every timing at that size.

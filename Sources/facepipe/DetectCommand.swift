@@ -9,24 +9,15 @@ struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect", abstract: "Detect faces in pictures (any format FFmpeg reads: JPEG, PNG, BMP...).")
 
-    @Argument(help: "Pictures to read.")
-    var pictures: [String]
-
-    @OptionGroup var modelOptions: ModelOptions
-
-    @Flag(help: "Print one JSON object per picture instead of a table.")
-    var json = false
-
-    @Option(help: "Write the (first) picture with the boxes drawn, as PNG.")
-    var draw: String?
+    @OptionGroup var options: DetectOptions
 
     mutating func run() throws {
         FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
-        let detection = try PictureDetection(detector: modelOptions.choice.makeDetector())
-        for (n, picture) in pictures.enumerated() {
+        let detection = try PictureDetection(detector: options.modelOptions.choice.makeDetector())
+        for (n, picture) in options.pictures.enumerated() {
             let found = try detection.detect(picture)
-            print(json ? found.json : found.table)
-            if n == 0, let draw { try detection.drawLast(found, to: draw) }
+            print(options.json ? found.json : found.table)
+            if n == 0, let draw = options.draw { try detection.drawLast(found, to: draw) }
         }
     }
 }

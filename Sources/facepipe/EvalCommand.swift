@@ -15,30 +15,10 @@ struct EvalCommand: ParsableCommand {
             re-score the files written by --wider or --jsonl.
             """)
 
-    @Option(name: .customLong("data"), help: "labels.jsonl of a labelled set (repeatable).")
-    var data: [String]
-
-    @OptionGroup var modelOptions: ModelOptions
-
-    @Option(parsing: .upToNextOption, help: "Engines to compare in this run (default: fp32 and int8 when the model has an int8 calibration).")
-    var engines: [EngineKind] = []
-
-    @Option(parsing: .upToNextOption, help: "IoU thresholds.")
-    var iou: [Float] = [0.5, 0.3]
-
-    @Option(help: "Score threshold for evaluation (low, so the whole precision/recall curve is seen).")
-    var evalScore: Float = 0.02
-
-    @Option(help: "Write WIDER-format detection files under this folder (<folder>/<engine>/<set>/...).")
-    var wider: String?
-
-    @Option(help: "Write detections as JSONL files in this folder (<engine>-<set>.jsonl).")
-    var jsonl: String?
+    @OptionGroup var options: EvalOptions
 
     mutating func run() throws {
         av_log_set_level(AV_LOG_ERROR)
-        let evaluation = DetectionEvaluation(detector: modelOptions.choice, engines: engines, iou: iou,
-                                             evalScore: evalScore, wider: wider, jsonl: jsonl)
-        print(try evaluation.run(data: data).text)
+        print(try options.evaluation.run(data: options.data).text)
     }
 }

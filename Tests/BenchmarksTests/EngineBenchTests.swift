@@ -116,14 +116,6 @@ import FacepipeKit
         #expect(results.count == 1 && results.first?.threads == 2 && results.first?.medianMs == 1.5)
     }
 
-    @Test func argumentListsAreCheckedAndNamed() throws {
-        #expect(try BenchArguments.sizes("400x800,200X400") == [BenchSize(height: 400, width: 800), BenchSize(height: 200, width: 400)])
-        #expect(try BenchArguments.threads("1,2,1") == [1, 2])
-        #expect { try BenchArguments.sizes("400by800") } throws: { "\($0)".contains("400by800") }
-        #expect { try BenchArguments.sizes("0x10") } throws: { "\($0)".contains("0x10") }
-        #expect { try BenchArguments.threads("1,zero") } throws: { "\($0)".contains("zero") }
-    }
-
     @Test func medianAndP90FollowTheirDefinitions() {
         #expect(BenchStatistics.median([3, 1, 2]) == 2)
         #expect(BenchStatistics.median([4, 1, 3, 2]) == 2.5)

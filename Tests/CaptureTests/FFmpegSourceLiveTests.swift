@@ -24,7 +24,7 @@ import TestSupport
         let probe = try Fixture.probe(recording)
         let expectedCount = probe.frameCount
         let expectedPts = probe.timestamps
-        let port = Loopback.freePort()
+        let port = unusedLoopbackPort()
         let url = "tcp://127.0.0.1:\(port)?listen=1"
         let opening = openInBackground(url, options: FFmpegSourceOptions(openTimeout: 20, readTimeout: 5))
 
@@ -58,7 +58,7 @@ import TestSupport
 
     /// A listening open with nobody connecting gives up after the open timeout.
     @Test func listenWithoutSenderTimesOut() throws {
-        let url = "tcp://127.0.0.1:\(Loopback.freePort())?listen=1"
+        let url = "tcp://127.0.0.1:\(unusedLoopbackPort())?listen=1"
         let started = Date()
         #expect(throws: CaptureError.timedOut(input: url, seconds: 0.5)) {
             _ = try FFmpegSource(url, options: FFmpegSourceOptions(openTimeout: 0.5))
@@ -68,7 +68,7 @@ import TestSupport
 
     /// UDP with no packets arriving: probing would wait forever without the open timeout.
     @Test func silentUDPTimesOut() throws {
-        let url = "udp://127.0.0.1:\(Loopback.freePort())"
+        let url = "udp://127.0.0.1:\(unusedLoopbackPort())"
         #expect(throws: CaptureError.timedOut(input: url, seconds: 0.5)) {
             _ = try FFmpegSource(url, options: FFmpegSourceOptions(openTimeout: 0.5))
         }
@@ -83,7 +83,7 @@ import TestSupport
                                                                   "-vf", "scale=160:90", "-c:v", "libx264",
                                                                   "-preset", "ultrafast", "-g", "5"])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: recording))
-        let port = Loopback.freePort()
+        let port = unusedLoopbackPort()
         let url = "tcp://127.0.0.1:\(port)?listen=1"
         let opening = openInBackground(url, options: FFmpegSourceOptions(openTimeout: 10, readTimeout: 0.5))
         let fd = Loopback.connect(port: port, within: 10)

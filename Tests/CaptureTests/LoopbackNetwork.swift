@@ -3,27 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// Loopback helpers for the live-stream tests: a free port, and a minimal TCP client that can
-/// send part of a stream and then go silent (what a dead camera looks like).
+/// A minimal TCP client for the live-stream tests (their free port is TestSupport's
+/// `unusedLoopbackPort`): it can send part of a stream and then go silent (what a dead camera
+/// looks like).
 enum Loopback {
-    /// A port nobody listens on right now (the kernel picks it; we release it at once).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length)
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Connects to 127.0.0.1:port, retrying while nobody listens yet; -1 after `seconds`.
     static func connect(port: Int, within seconds: Double) -> Int32 {
         let deadline = Date().addingTimeInterval(seconds)

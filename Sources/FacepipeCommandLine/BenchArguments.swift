@@ -1,11 +1,13 @@
+import Benchmarks
+
 /// The comma-separated lists `facepipe bench engine` takes (`--sizes 400x800,200x400`,
 /// `--threads 1,2`), checked; an error names the item at fault.
-public enum BenchArguments {
-    public struct Invalid: Error, CustomStringConvertible {
-        public let description: String
+enum BenchArguments {
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
     }
 
-    public static func sizes(_ text: String) throws -> [BenchSize] {
+    static func sizes(_ text: String) throws -> [BenchSize] {
         let sizes = try text.split(separator: ",").map { item -> BenchSize in
             let parts = item.lowercased().split(separator: "x")
             guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h >= 1, w >= 1 else {
@@ -17,7 +19,7 @@ public enum BenchArguments {
         return sizes
     }
 
-    public static func threads(_ text: String) throws -> [Int] {
+    static func threads(_ text: String) throws -> [Int] {
         let counts = try text.split(separator: ",").map { item -> Int in
             guard let n = Int(item), n >= 1 else { throw Invalid(description: "--threads: '\(item)' is not a thread count >= 1") }
             return n
