@@ -65,8 +65,8 @@ let package = Package(
         // Test-only helpers: repository and shared-data paths, running ffmpeg/ffprobe, random test data.
         .target(name: "TestSupport", dependencies: ["FacepipeCore"]),
         // Every command's option group (ParsableArguments), its checks and what it turns into
-        // (RunRequest, DetectorChoice, RedactionChoice, DetectionEvaluation, ModelQuantization,
-        // EngineBench.Settings): a library so tests can parse a command
+        // (RunRequest, DetectorChoice, RedactionChoice, DetectionEvaluation, TrackEvaluationRequest,
+        // RedactionEvaluationRequest, ModelQuantization, EngineBench.Settings): a library so tests can parse a command
         // line and check its values without importing the executable. FacepipeKit stays free of
         // ArgumentParser (a library any front end can call).
         .target(name: "FacepipeCommandLine", dependencies: [
@@ -76,8 +76,8 @@ let package = Package(
         // The command line: each command names its options (FacepipeCommandLine) and calls
         // FacepipeKit or Benchmarks. No test imports it; EndToEndTests run the built binary.
         .executableTarget(name: "facepipe", dependencies: [
-            "FacepipeCommandLine", "FacepipeKit", "Benchmarks", "Capture", "Pipeline", "Tracker", "FacepipeCore",
-            "CFFmpeg", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "FacepipeCommandLine", "FacepipeKit", "Benchmarks", "Capture", "FacepipeCore", "CFFmpeg",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "FacepipeCoreTests", dependencies: ["TestSupport", "FacepipeCore"]),

@@ -1,7 +1,9 @@
 import ArgumentParser
+import FacepipeKit
 
 /// `facepipe eval-redact`'s command line: the rendered videos, the pipeline, detector and
-/// redaction settings to run on them, and how to print.
+/// redaction settings to run on them, and how to print; the `RedactionEvaluationRequest` it asks
+/// FacepipeKit for.
 public struct EvalRedactOptions: ParsableArguments {
     @OptionGroup public var rendered: RenderedVideoOptions
 
@@ -16,4 +18,13 @@ public struct EvalRedactOptions: ParsableArguments {
     public var json = false
 
     public init() {}
+
+    /// The evaluation these flags ask for; the settings files and videos are read when it runs.
+    public var evaluation: RedactionEvaluationRequest {
+        var request = RedactionEvaluationRequest(videos: rendered.videoSet)
+        request.pipeline = pipeline
+        request.detector = modelOptions.choice
+        request.redaction = redactionOptions.choice
+        return request
+    }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import FacepipeKit
 
 /// `facepipe eval-track`'s command line: the rendered videos, the pipeline and detector to run
-/// on them, and how to score and print.
+/// on them, and how to score and print; the `TrackEvaluationRequest` it asks FacepipeKit for.
 public struct EvalTrackOptions: ParsableArguments {
     @OptionGroup public var rendered: RenderedVideoOptions
 
@@ -25,5 +25,15 @@ public struct EvalTrackOptions: ParsableArguments {
 
     public func validate() throws {
         guard iou > 0 && iou <= 1 else { throw ValidationError("--iou must be in (0, 1], got \(iou)") }
+    }
+
+    /// The evaluation these flags ask for; the settings files and videos are read when it runs.
+    public var evaluation: TrackEvaluationRequest {
+        var request = TrackEvaluationRequest(videos: rendered.videoSet)
+        request.pipeline = pipeline
+        request.detector = modelOptions.choice
+        request.compareTrackerConfigs = compareTrackerConfig
+        request.iou = iou
+        return request
     }
 }

@@ -29,8 +29,13 @@ public struct RenderedVideoOptions: ParsableArguments {
         if let detectEvery, detectEvery < 1 { throw ValidationError("--detect-every must be at least 1, got \(detectEvery)") }
     }
 
-    /// Each video with its truth (the n-th --truth, else the file beside it), read now.
-    public func tests() throws -> [TrackTestVideo] {
-        try videos.enumerated().map { n, video in try TrackTestVideo(video: video, truthFile: truth.isEmpty ? nil : truth[n]) }
+    /// The videos and how each is run, for FacepipeKit's evaluations.
+    public var videoSet: RenderedVideos {
+        var set = RenderedVideos(videos: videos)
+        set.truth = truth
+        set.trackerConfig = trackerConfig
+        set.detectEvery = detectEvery
+        set.quiet = quiet
+        return set
     }
 }

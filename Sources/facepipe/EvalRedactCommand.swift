@@ -3,7 +3,6 @@ import Capture
 import FacepipeCommandLine
 import FacepipeCore
 import FacepipeKit
-import Pipeline
 
 /// `facepipe eval-redact clip.mp4 ...`: how much of each true face redaction leaves visible, on
 /// videos rendered with exact ground truth by Tools/make_track_video.py (as `eval-track`).
@@ -24,19 +23,7 @@ struct EvalRedactCommand: ParsableCommand {
 
     mutating func run() throws {
         FFmpegLog.route(level: .quiet, redaction: CredentialRedaction())  // facepipe's own messages say what failed
-        let tests = try options.rendered.tests()
-        let description = try PipelineDescription.load(fromFile: Resources.resolve(options.pipeline))
-        let settings = try options.redactionOptions.choice.settings()
-        let assembly = try PipelineAssembly(detector: options.modelOptions.choice, trackerConfig: options.rendered.trackerConfig, redaction: settings)
-        let evaluation = try RedactionEvaluation(assembly: assembly, description: description, detectEvery: options.rendered.detectEvery)
-        if !options.rendered.quiet { note("facepipe: detector \(assembly.detector.model.description.name) on \(assembly.detector.backend.label)") }
-        let results = try options.rendered.each(tests, scores: \.scores) { try evaluation.evaluate($0, progress: $1, summary: $2) }
-        let model = try options.modelOptions.choice.modelName
-        let s = settings.style
-        let report = RedactionReport(results: results, model: model, engine: try options.modelOptions.choice.resolvedEngine.rawValue,
-                                     detectEvery: evaluation.settings.detectEvery,
-                                     settings: "\(s.shape.rawValue), margin \(s.margin), redaction score \(settings.score), "
-                                         + "hold \(settings.holdSeconds) s, \(options.rendered.trackerConfig)")
+        let report = try options.evaluation.run()
         print(options.json ? try report.json() : report.markdown)
     }
 }

@@ -31,4 +31,23 @@ import Testing
         let choice = options.redactionOptions.choice
         #expect(choice.margin == 0.3 && choice.shape == .rectangle && choice.mode == nil)
     }
+
+    @Test func evalCommandLinesBecomeTheRequestsFacepipeKitRuns() throws {
+        let track = try EvalTrackOptions.parse(["a.mp4", "b.mp4", "--truth", "x.jsonl", "--truth", "y.jsonl", "-q",
+                                                "--tracker-config", "t.yaml", "--detect-every", "3", "--pipeline", "p.yaml",
+                                                "--engine", "fp32", "--compare-tracker-config", "c.yaml", "--iou", "0.4"]).evaluation
+        #expect(track.videos.videos == ["a.mp4", "b.mp4"] && track.videos.truth == ["x.jsonl", "y.jsonl"])
+        #expect(track.videos.trackerConfig == "t.yaml" && track.videos.detectEvery == 3 && track.videos.quiet)
+        #expect(track.pipeline == "p.yaml" && track.detector.engine == .fp32)
+        #expect(track.compareTrackerConfigs == ["c.yaml"] && track.iou == 0.4)
+        let defaults = try EvalTrackOptions.parse(["a.mp4"]).evaluation
+        #expect(defaults.pipeline == "Pipelines/mp4-annotate.yaml" && defaults.iou == 0.5 && defaults.compareTrackerConfigs.isEmpty)
+        #expect(defaults.videos.truth.isEmpty && defaults.videos.detectEvery == nil && !defaults.videos.quiet)
+
+        let redact = try EvalRedactOptions.parse(["a.mp4", "--redact-margin", "0.3", "--pipeline", "r.yaml",
+                                                  "--detect-every", "2"]).evaluation
+        #expect(redact.videos.videos == ["a.mp4"] && redact.videos.detectEvery == 2)
+        #expect(redact.pipeline == "r.yaml" && redact.redaction.margin == 0.3)
+        #expect(try EvalRedactOptions.parse(["a.mp4"]).evaluation.pipeline == "Pipelines/redact.yaml")
+    }
 }

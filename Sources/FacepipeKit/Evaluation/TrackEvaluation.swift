@@ -80,7 +80,7 @@ public struct TrackEvaluation {
     /// Scores other tracker settings on the detections of a run, without running the detector
     /// again: a fresh tracker sees exactly what the pipeline's tracker stage saw (detections,
     /// whether detection ran, stream time, index), so the run's own settings give back its faces.
-    /// The detector must have kept detections down to `config.lowScore` (see `EvalTrackCommand`).
+    /// The detector must have kept detections down to `config.lowScore` (see `TrackEvaluationRequest`).
     public func rescore(_ result: TrackVideoResult, against truth: TrackGroundTruth, with config: TrackerConfig) -> TrackingScores {
         truth.score(Self.replay(result.recorded, frames: result.frames, config: config), iouThreshold: iouThreshold)
     }
