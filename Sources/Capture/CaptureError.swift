@@ -1,6 +1,6 @@
 /// Why a source could not be opened or read. Every case names the input so the message
 /// alone tells the user what to fix.
-public enum CaptureError: Error, CustomStringConvertible, Equatable {
+enum CaptureError: Error, CustomStringConvertible, Equatable {
     /// A local path that does not exist.
     case fileNotFound(path: String)
     /// A local path that exists but cannot be read (permissions, a folder...).

@@ -7,7 +7,7 @@ public struct V4L2CaptureOptions: Sendable, Hashable {
     /// Requested frame rate; nil keeps the camera's current rate.
     public var fps: Int?
     /// Streaming buffers to ask for (the driver may grant more or fewer).
-    public var bufferCount: Int
+    var bufferCount: Int
     /// Seconds without a frame before the camera counts as stalled.
     public var timeout: Double
 

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Why a camera could not be opened or stopped delivering frames. Every case names the device.
-public enum V4L2Error: Error, CustomStringConvertible, Equatable {
+enum V4L2Error: Error, CustomStringConvertible, Equatable {
     case noSuchDevice(path: String)
     case permissionDenied(path: String)
     case busy(path: String)

@@ -1,21 +1,21 @@
 import FacepipeCore
 
 /// What a camera agreed to, for the run summary and for callers that asked for a size or rate.
-public struct V4L2Negotiated: Sendable, Hashable {
+struct V4L2Negotiated: Sendable, Hashable {
     /// Pixel format we read ("YUYV", "NV12", "YU12", "MJPG").
-    public var pixelFormat: String
+    var pixelFormat: String
     /// True when libv4l2 converts from a camera format we do not read ourselves.
-    public var convertedByLibv4l2: Bool
+    var convertedByLibv4l2: Bool
     /// The formats the camera itself offers.
-    public var cameraFormats: [String]
+    var cameraFormats: [String]
     public var width: Int
     public var height: Int
     /// Frames per second the driver reports (0/1 when it does not say).
     public var frameRate: Rational
     /// mmap streaming (true) or read() I/O (false).
-    public var streaming: Bool
+    var streaming: Bool
     /// The camera's name from the driver.
-    public var card: String
+    var card: String
 }
 
 /// A live camera through libv4l2 (`/dev/videoN`): negotiates a format, streams through mmap
@@ -25,7 +25,7 @@ public struct V4L2Negotiated: Sendable, Hashable {
 /// first frame. Used from one thread.
 public final class V4L2Source: FrameSource {
     public let info: SourceInfo
-    public let negotiated: V4L2Negotiated
+    let negotiated: V4L2Negotiated
     public private(set) var skippedPackets = 0
 
     private let path: String

@@ -7,7 +7,7 @@ import Darwin
 
 /// Turns SSH head outputs into scored boxes, then NMS across modules. Buffers are sized once
 /// and reused, so decoding a frame allocates nothing.
-public final class BoxDecoder {
+final class BoxDecoder {
     public let modules: [ModuleAnchors]
     public var settings: DetectionSettings
     private var candidates: [Candidate] = []
@@ -31,7 +31,7 @@ public final class BoxDecoder {
 
     /// Decodes one module. `cls` is [2K, H, W] and `reg` [4K, H, W], contiguous CHW floats
     /// (channel 2k = background, 2k+1 = face; 4k+j = dx, dy, dw, dh).
-    public func addModule(_ module: ModuleAnchors, cls: UnsafePointer<Float>, reg: UnsafePointer<Float>,
+    func addModule(_ module: ModuleAnchors, cls: UnsafePointer<Float>, reg: UnsafePointer<Float>,
                           height: Int, width: Int) {
         let plane = height * width
         let k = module.sizes.count

@@ -1,11 +1,11 @@
 /// How one SSH module's head outputs map to anchors (from the model YAML's `detector.modules`).
-public struct ModuleAnchors: Sendable, Hashable {
+struct ModuleAnchors: Sendable, Hashable {
     public var name: String
     public var stride: Int
     /// Square anchor sides in network-input pixels, in head channel order.
     public var sizes: [Float]
-    public var clsTensor: String
-    public var regTensor: String
+    var clsTensor: String
+    var regTensor: String
     public init(name: String, stride: Int, sizes: [Float], clsTensor: String, regTensor: String) {
         self.name = name; self.stride = stride; self.sizes = sizes
         self.clsTensor = clsTensor; self.regTensor = regTensor
@@ -16,7 +16,7 @@ public struct ModuleAnchors: Sendable, Hashable {
 public struct DetectionSettings: Sendable, Hashable {
     public var scoreThreshold: Float
     public var nmsIoU: Float
-    public var preNMSTopK: Int
+    var preNMSTopK: Int
     public var maxDetections: Int
     public init(scoreThreshold: Float = 0.5, nmsIoU: Float = 0.3, preNMSTopK: Int = 1000, maxDetections: Int = 750) {
         self.scoreThreshold = scoreThreshold; self.nmsIoU = nmsIoU

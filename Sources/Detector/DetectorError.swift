@@ -1,4 +1,4 @@
-public enum DetectorError: Error, CustomStringConvertible {
+enum DetectorError: Error, CustomStringConvertible {
     case notRun
     case noDetectorSection(String)
     case unsupportedEngine(String)

@@ -13,8 +13,8 @@ public struct APResult: Sendable {
     public var detections: Int
     public var truePositives: Int
     public var falsePositives: Int
-    public var droppedByRegion: Int
-    public var droppedByFlag: Int
+    var droppedByRegion: Int
+    var droppedByFlag: Int
     /// Precision and recall of the detections at or above a score: what a user sees at the
     /// threshold the detector ships with (AP alone hides it). Nil unless asked for.
     public var operatingPoint: OperatingPoint?
@@ -31,8 +31,8 @@ public struct OperatingPoint: Sendable {
 public enum MatchOutcome: Int8, Sendable { case falsePositive = 0, truePositive = 1, droppedByFlag = -1, droppedByRegion = -2 }
 
 public enum AveragePrecision {
-    public static let regionIoU: Float = 0.3
-    public static let regionInside: Float = 0.5
+    static let regionIoU: Float = 0.3
+    static let regionInside: Float = 0.5
 
     /// Outcome for each detection of one image; `detections` must be in descending score order.
     public static func match(_ detections: [Detection], _ label: LabelledImage, iou threshold: Float) -> [MatchOutcome] {
@@ -105,7 +105,7 @@ public enum AveragePrecision {
     }
 
     /// VOC all-points AP: sentinels, monotone precision envelope, sum where recall changes.
-    public static func vocAP(recall: [Double], precision: [Double]) -> Double {
+    static func vocAP(recall: [Double], precision: [Double]) -> Double {
         let rec = [0.0] + recall + [1.0]
         var pre = [0.0] + precision + [0.0]
         for i in stride(from: pre.count - 1, to: 0, by: -1) { pre[i - 1] = max(pre[i - 1], pre[i]) }

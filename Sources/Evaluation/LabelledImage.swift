@@ -9,7 +9,7 @@ public struct LabelledImage: Sendable {
     /// False for boxes flagged `{"ignore": 1}` (dlib style): out of scoring with their match.
     public var scored: [Bool]
     /// Regions holding visible faces without a box: detections there are neither TP nor FP.
-    public var ignoreRegions: [Box]
+    var ignoreRegions: [Box]
 }
 
 public struct LabelsError: Error, CustomStringConvertible {

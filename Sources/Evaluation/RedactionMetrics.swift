@@ -8,7 +8,7 @@ import FacepipeCore
 /// hides it and the video itself does not (`blocked`: the rendered black bar's columns).
 public struct RedactionScores: Sendable, Equatable, CustomStringConvertible {
     /// A face more visible than this in a frame counts as a slip (the 20 %).
-    public static let slipShare = 0.2
+    static let slipShare = 0.2
 
     public var frames = 0
     /// Frames with at least one true face pixel that the video shows (not under the bar).
@@ -16,7 +16,7 @@ public struct RedactionScores: Sendable, Equatable, CustomStringConvertible {
     /// Face instances (one face in one frame) with at least one pixel the video shows.
     public var faceInstances = 0
     /// Sum over scored frames of the share of their face area left visible (for the mean).
-    public var visibleShareSum = 0.0
+    var visibleShareSum = 0.0
     /// The worst scored frame's visible share, and which frame it is (-1: none).
     public var worstVisibleShare = 0.0
     public var worstFrame = -1
@@ -25,14 +25,14 @@ public struct RedactionScores: Sendable, Equatable, CustomStringConvertible {
     public var facesSlipped = 0
     /// The first `listedSlips` such frames (index into the video), to look at.
     public var slipFrames: [Int] = []
-    public static let listedSlips = 20
+    static let listedSlips = 20
     /// Face instances with any pixel visible at all.
     public var facesPartlyVisible = 0
     public var facePixels = 0
     public var visibleFacePixels = 0
     /// Hidden pixels outside every true face box, and all pixels of the scored frames.
     public var hiddenNonFacePixels = 0
-    public var framePixels = 0
+    var framePixels = 0
 
     public init() {}
 

@@ -12,7 +12,7 @@ public struct EvalRedactOptions: ParsableArguments {
 
     @OptionGroup public var modelOptions: ModelOptions
 
-    @OptionGroup public var redactionOptions: RedactionOptions
+    @OptionGroup var redactionOptions: RedactionOptions
 
     @Flag(help: "Print one JSON document instead of the Markdown table.")
     public var json = false

@@ -13,7 +13,7 @@ public struct EvalTrackOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Also score these tracker settings (repeatable) on the same detections, replayed without running the detector again.",
                                valueName: "tracker-config"))
-    public var compareTrackerConfig: [String] = []
+    var compareTrackerConfig: [String] = []
 
     @Option(help: "Least IoU between a tracked and a true face box for a match.")
     public var iou: Float = 0.5

@@ -30,7 +30,7 @@ public struct RenderedVideoOptions: ParsableArguments {
     }
 
     /// The videos and how each is run, for FacepipeKit's evaluations.
-    public var videoSet: RenderedVideos {
+    var videoSet: RenderedVideos {
         var set = RenderedVideos(videos: videos)
         set.truth = truth
         set.trackerConfig = trackerConfig

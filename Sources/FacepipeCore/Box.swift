@@ -21,8 +21,8 @@ public struct Box: Sendable, Hashable, Codable, CustomStringConvertible {
         return Box(x: x1, y: y1, width: max(0, x2 - x1), height: max(0, y2 - y1))
     }
 
-    public var maxX: Float { x + width }
-    public var maxY: Float { y + height }
+    var maxX: Float { x + width }
+    var maxY: Float { y + height }
     public var area: Float { max(0, width) * max(0, height) }
     public var centerX: Float { x + width / 2 }
     public var centerY: Float { y + height / 2 }

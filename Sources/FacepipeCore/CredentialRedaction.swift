@@ -5,14 +5,14 @@ import Foundation
 /// masked wherever else they appear (an RTSP log line may quote one without its URL).
 public struct CredentialRedaction: Sendable, Hashable {
     /// Passwords (and user:password pairs) to mask wherever they appear.
-    public private(set) var secrets: [String] = []
+    private(set) var secrets: [String] = []
 
     public init(urls: [String] = []) {
         for url in urls { remember(url) }
     }
 
     /// Learns the credentials of `url`, if it has any.
-    public mutating func remember(_ url: String) {
+    mutating func remember(_ url: String) {
         guard let userInfo = Self.userInfo(in: url) else { return }
         var found = [userInfo]
         if let colon = userInfo.firstIndex(of: ":") {

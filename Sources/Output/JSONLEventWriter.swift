@@ -13,8 +13,8 @@ import FacepipeCore
 /// line is `maxDelay` old at the next emit, on `flush()` and on `finish()`.
 public final class JSONLEventWriter: EventSink {
     public struct FlushPolicy: Sendable, Hashable {
-        public var maxLines: Int
-        public var maxDelayMilliseconds: Int
+        var maxLines: Int
+        var maxDelayMilliseconds: Int
         public init(maxLines: Int = 64, maxDelayMilliseconds: Int = 100) {
             self.maxLines = max(1, maxLines)
             self.maxDelayMilliseconds = max(0, maxDelayMilliseconds)

@@ -13,8 +13,8 @@ public final class MP4Writer: FrameSink {
     /// Encoder, settings, size, fallback and audio, in one line for the run's log (stderr).
     public let encoderDescription: String
     /// True when H.264 was not available and MPEG-4 Part 2 was written instead.
-    public let usedFallbackEncoder: Bool
-    public let copiesAudio: Bool
+    let usedFallbackEncoder: Bool
+    let copiesAudio: Bool
     public private(set) var framesWritten = 0
     /// True once `finish()` has written the trailer and closed the file without an error.
     public private(set) var finalised = false
@@ -115,9 +115,9 @@ public final class MP4Writer: FrameSink {
     }
 
     /// Frames whose timestamps did not increase and were moved one tick later.
-    public var nudgedTimestamps: Int { encoder.nudgedTimestamps }
+    var nudgedTimestamps: Int { encoder.nudgedTimestamps }
     /// Why audio copying stopped before the end (a damaged source), if it did.
-    public var audioProblem: String? { audio?.problem }
+    var audioProblem: String? { audio?.problem }
 
     private func writeVideo(_ packet: UnsafeMutablePointer<AVPacket>) throws {
         av_packet_rescale_ts(packet, encoder.timeBase, videoStream.pointee.time_base)

@@ -1,6 +1,6 @@
 /// Why an output (annotated video or face events) could not be produced. Every case names the
 /// file or stream concerned and, where the OS or FFmpeg gave one, its reason.
-public enum OutputError: Error, CustomStringConvertible {
+enum OutputError: Error, CustomStringConvertible {
     case unknownContainer(path: String)
     case cannotOpen(path: String, reason: String)
     case badSettings(String)

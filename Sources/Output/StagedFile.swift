@@ -11,8 +11,8 @@ import Darwin
 /// The temporary name is `<final>.<pid>.part` in the same folder: rename(2) within one folder
 /// is atomic, and a run killed with SIGKILL leaves its partial output visible under that name.
 public struct StagedFile: Sendable, Hashable {
-    public let finalPath: String
-    public let partialPath: String
+    let finalPath: String
+    let partialPath: String
 
     public init(finalPath: String, processID: Int32 = getpid()) {
         self.finalPath = finalPath
@@ -21,7 +21,7 @@ public struct StagedFile: Sendable, Hashable {
 
     /// Moves the finalised partial file onto the final name. Without `replacing`, an existing
     /// file under the final name (one that appeared during the run) is never replaced.
-    public func commit(replacing: Bool) throws {
+    func commit(replacing: Bool) throws {
         if replacing {
             guard rename(partialPath, finalPath) == 0 else { throw commitError(errno) }
             return
@@ -74,7 +74,7 @@ public struct StagedFile: Sendable, Hashable {
     /// Whether finalised outputs replace what was under their final names: yes once a frame has
     /// reached the outputs, or when the run read its input to the end; a run that failed or was
     /// stopped before its first frame leaves everything as it was.
-    public static func shouldCommit(framesWritten: Int, completed: Bool) -> Bool {
+    static func shouldCommit(framesWritten: Int, completed: Bool) -> Bool {
         framesWritten > 0 || completed
     }
 }

@@ -10,7 +10,7 @@ public struct VideoEncoderSettings: Sendable, Hashable {
     /// x264 tuning; nil picks "zerolatency" for live sources (no B-frames, no lookahead) and none for files.
     public var tune: String?
     /// Quantiser of the mpeg4 fallback, 2 (best) ... 31.
-    public var fallbackQuantiser: Int
+    var fallbackQuantiser: Int
     /// Whether a missing `encoder` falls back to mpeg4; false when the user named the encoder,
     /// so a missing one is an error instead of a surprise.
     public var allowsFallback = true
@@ -29,7 +29,7 @@ public struct VideoEncoderSettings: Sendable, Hashable {
 
     static let fallbackEncoder = "mpeg4"
     /// libx264's presets, fastest first.
-    public static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
+    static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
                                      "slow", "slower", "veryslow", "placebo"]
 
     func validate() throws {

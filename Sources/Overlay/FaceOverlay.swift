@@ -9,8 +9,8 @@ import FacepipeCore
 /// chroma is set in every 2x2 block the outline touches; everything is clipped to the frame.
 public final class FaceOverlay {
     /// Outline thickness and font scale for a given picture; nil picks them from its size.
-    public var fixedThickness: Int?
-    public var fixedFontScale: Int?
+    var fixedThickness: Int?
+    var fixedFontScale: Int?
     /// Label text, reused between faces (ASCII).
     private var label: [UInt8] = []
 
@@ -21,7 +21,7 @@ public final class FaceOverlay {
     }
 
     /// 1 px up to about 360p, then one more per 240 lines of the shorter side.
-    public static func defaultThickness(width: Int, height: Int) -> Int { max(1, (min(width, height) + 120) / 240) }
+    static func defaultThickness(width: Int, height: Int) -> Int { max(1, (min(width, height) + 120) / 240) }
 
     public func draw(on frame: VideoFrame) { draw(frame.faces, on: frame) }
 

@@ -27,7 +27,7 @@ public final class Pipeline: @unchecked Sendable {
     public let settings: PipelineSettings
     /// The policy this run uses (the settings' choice, or the source's liveness).
     public let policy: FramePolicy
-    public let poolFrames: Int
+    let poolFrames: Int
     private let control = RunControl()
     private var started = false
 
@@ -64,10 +64,10 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Asks the run to stop: the first call stops reading and lets frames in flight finish;
     /// a second call also drops frames in flight. Thread-safe; a signal handler may call it.
-    public func requestStop() { control.requestStop() }
+    func requestStop() { control.requestStop() }
 
     /// Stops at once: frames in flight are dropped; stages and sinks are still finished.
-    public func abort() { control.abort() }
+    func abort() { control.abort() }
 
     /// Runs to the end of the stream, a stop request or a fault; blocks the calling thread,
     /// which reports progress every `progressInterval` seconds. Call once.
@@ -224,13 +224,13 @@ public struct PipelineResult: @unchecked Sendable {
     /// The first error any stage threw (the outputs were still finalised).
     public let error: PipelineError?
     public let stats: PipelineStats
-    public let endedBy: EndReason
+    let endedBy: EndReason
     /// Pool frames not back in the pool after the run; 0 unless the source was left behind.
-    public let framesNotReturned: Int
+    let framesNotReturned: Int
     /// True when an abort could not stop the source (blocked in `read`, e.g. a camera that
     /// stopped delivering): the outputs were finalised without it, and its thread is still
     /// blocked; the process should exit.
-    public let sourceLeftBehind: Bool
+    let sourceLeftBehind: Bool
 
-    public var succeeded: Bool { error == nil }
+    var succeeded: Bool { error == nil }
 }

@@ -47,7 +47,7 @@ public struct PipelineDescription: Decodable, Sendable, Hashable {
     public var about: String?
     public var policy: PolicyChoice
     public var detectEvery: Int
-    public var poolFrames: Int?
+    var poolFrames: Int?
     public var stages: [StageEntry]
     public var outputs: Outputs
     public var defaults: Defaults
@@ -85,7 +85,7 @@ public struct PipelineDescription: Decodable, Sendable, Hashable {
     }
 
     /// Same shape as `StrictYAML.ConfigError`'s message: file, key path, problem.
-    public struct UnknownStageError: Error, CustomStringConvertible {
+    struct UnknownStageError: Error, CustomStringConvertible {
         public let file: String
         public let index: Int
         public let kind: String

@@ -18,7 +18,7 @@ public struct PipelineStage {
     /// detections (see `StageRegistry.Kind`). At most one stage of a chain.
     public let marksDetected: Bool
     /// Capacity of the ring that feeds this stage (rounded up to a power of two).
-    public let inputRing: Int
+    let inputRing: Int
 
     public init(_ stage: FrameStage, admission: Admission = .everyFrame, marksDetected: Bool = false, inputRing: Int = 4) {
         self.stage = stage; self.admission = admission; self.marksDetected = marksDetected; self.inputRing = inputRing
@@ -46,9 +46,9 @@ public struct PipelineSettings: Sendable, Hashable {
     /// frame only (by frame index); the others pass with `detected == false`.
     public var detectEvery: Int
     /// Frames in circulation; nil: enough to fill every ring once plus one per thread.
-    public var poolFrames: Int?
+    var poolFrames: Int?
     /// Capacity of the ring into the sink thread.
-    public var sinkRing: Int
+    var sinkRing: Int
 
     public init(policy: FramePolicy? = nil, detectEvery: Int = 1, poolFrames: Int? = nil, sinkRing: Int = 8) {
         self.policy = policy; self.detectEvery = detectEvery; self.poolFrames = poolFrames; self.sinkRing = sinkRing
@@ -58,6 +58,6 @@ public struct PipelineSettings: Sendable, Hashable {
 }
 
 /// A pipeline that cannot be built as asked (before any thread starts).
-public struct PipelineSetupError: Error, CustomStringConvertible {
+struct PipelineSetupError: Error, CustomStringConvertible {
     public let description: String
 }

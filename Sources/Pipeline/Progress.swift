@@ -8,17 +8,17 @@ import Darwin
 
 /// A snapshot of a running pipeline, taken a few times a second (not per frame).
 public struct PipelineProgress: Sendable {
-    public let elapsedSeconds: Double
-    public let framesRead: Int
+    let elapsedSeconds: Double
+    let framesRead: Int
     public let framesWritten: Int
-    public let framesDropped: Int
+    let framesDropped: Int
     /// Stream time of the last frame written.
-    public let streamSeconds: Double
+    let streamSeconds: Double
     /// 0...1 when the source knows its length (frame count or duration), else nil.
     public let fraction: Double?
 
     public var framesPerSecond: Double { elapsedSeconds > 0 ? Double(framesWritten) / elapsedSeconds : 0 }
-    public var etaSeconds: Double? {
+    var etaSeconds: Double? {
         guard let f = fraction, f > 0.001 else { return nil }
         return elapsedSeconds * (1 - f) / f
     }

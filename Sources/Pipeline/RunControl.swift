@@ -63,8 +63,8 @@ public struct PipelineError: Error, CustomStringConvertible, @unchecked Sendable
     public let stage: String
     /// Index of the frame being processed, nil when the fault was not tied to one frame
     /// (the source, a sink's finish).
-    public let frameIndex: Int?
-    public let underlying: Error
+    let frameIndex: Int?
+    let underlying: Error
 
     public var description: String {
         let at = frameIndex.map { " at frame \($0)" } ?? ""

@@ -12,7 +12,7 @@
 public struct RunExit: Sendable, Hashable {
     public static let completed: Int32 = 0
     public static let failed: Int32 = 1
-    public static let liveInputEnded: Int32 = 2
+    static let liveInputEnded: Int32 = 2
 
     public let status: Int32
     /// One line for stderr saying how the run ended.

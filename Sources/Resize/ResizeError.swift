@@ -1,5 +1,5 @@
 /// Why a frame could not be resized for the detector.
-public enum ResizeError: Error, CustomStringConvertible, Equatable {
+enum ResizeError: Error, CustomStringConvertible, Equatable {
     /// The frame holds no picture yet (zero size).
     case emptyFrame
     /// libswscale refused this geometry.

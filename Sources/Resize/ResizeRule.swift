@@ -1,7 +1,7 @@
 /// The detector's input size rule: shrink so the short side is at most `maxShort` and the long
 /// side at most `maxLong`, keep the aspect ratio, never enlarge. The limits come from the
 /// model's YAML (400 and 800 for the SSH model).
-public enum ResizeRule {
+enum ResizeRule {
     /// Output size for a `width` x `height` picture; each side rounded to the nearest pixel,
     /// at least 1.
     public static func outputSize(width: Int, height: Int, maxShort: Int, maxLong: Int) -> (width: Int, height: Int) {

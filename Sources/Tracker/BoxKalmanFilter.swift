@@ -7,14 +7,14 @@ import FacepipeCore
 /// 8x8 covariance never couples two coordinates: it is exactly four independent
 /// 2x2 (value, velocity) filters. Keeping it in that form makes it allocation-free
 /// and cheap, with the same numbers as the full matrix form.
-public struct BoxKalmanFilter: Sendable, Equatable {
+struct BoxKalmanFilter: Sendable, Equatable {
     /// One coordinate and its velocity, with their 2x2 covariance [[pp, pv], [pv, vv]].
-    public struct Axis: Sendable, Equatable {
+    struct Axis: Sendable, Equatable {
         public var value: Double
-        public var velocity: Double
-        public var pp: Double
-        public var pv: Double
-        public var vv: Double
+        var velocity: Double
+        var pp: Double
+        var pv: Double
+        var vv: Double
 
         /// x <- F x, P <- F P F' + Q with F = [[1, dt], [0, 1]], Q = diag(qp, qv).
         @inline(__always) mutating func predict(dt: Double, qp: Double, qv: Double) {
@@ -62,7 +62,7 @@ public struct BoxKalmanFilter: Sendable, Equatable {
     }
 
     /// Moves the estimate `dt` seconds ahead. Non-positive steps change nothing.
-    public mutating func predict(dt: Double) {
+    mutating func predict(dt: Double) {
         guard dt > 0 else { return }
         let sw = max(w.value, 1), sh = max(h.value, 1)
         let qpw = sq(noise.positionNoise * sw) * dt, qvw = sq(noise.velocityNoise * sw) * dt
@@ -87,7 +87,7 @@ public struct BoxKalmanFilter: Sendable, Equatable {
     }
 
     /// Stops the size from drifting while a track coasts unseen (as ByteTrack does).
-    public mutating func freezeSize() {
+    mutating func freezeSize() {
         w.velocity = 0
         h.velocity = 0
     }

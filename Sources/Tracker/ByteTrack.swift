@@ -78,18 +78,18 @@ public final class ByteTrack {
 
     /// Appends the filter box of every track kept after the last update: tentative ones, followed
     /// ones, and lost ones until they end (their prediction). What redaction hides.
-    public func appendLiveBoxes(to boxes: inout [Box]) {
+    func appendLiveBoxes(to boxes: inout [Box]) {
         for track in tracks { boxes.append(track.filter.box) }
     }
 
     /// Whether detection `index` of the last update's detections was taken by a confirmed
     /// track (whose box `appendLiveBoxes` gives); false when detection did not run.
-    public func isTakenByConfirmedTrack(detection index: Int) -> Bool {
+    func isTakenByConfirmedTrack(detection index: Int) -> Bool {
         detectionConfirmed.indices.contains(index) && detectionConfirmed[index]
     }
 
     /// Confirmed tracks currently kept (followed or lost), for diagnostics.
-    public var liveTrackCount: Int { tracks.reduce(0) { $0 + ($1.isConfirmed ? 1 : 0) } }
+    var liveTrackCount: Int { tracks.reduce(0) { $0 + ($1.isConfirmed ? 1 : 0) } }
 
     // MARK: - Association
 

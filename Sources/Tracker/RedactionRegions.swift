@@ -17,9 +17,9 @@ public struct RedactionRegions: Sendable {
     /// How long a detection not taken by a confirmed track stays hidden after its frame.
     public var holdSeconds: Double
     /// At most this many held detections (the oldest go first); bounds the work per frame.
-    public static let maxHeld = 256
+    static let maxHeld = 256
     /// A held box overlapping a new detection at least this much is taken to be the same face.
-    public static let sameFaceIoU: Float = 0.5
+    static let sameFaceIoU: Float = 0.5
 
     private struct Held: Sendable { var box: Box; var time: Double }
     private var held: [Held] = []

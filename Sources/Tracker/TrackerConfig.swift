@@ -5,42 +5,42 @@ import FacepipeCore
 /// `--detect-every N` leave the behaviour unchanged.
 public struct TrackerConfig: Decodable, Sendable, Equatable {
     /// Detections at or above this score take part in round one and may start tracks.
-    public var highScore: Float
+    var highScore: Float
     /// Detections in [lowScore, highScore) only take part in round two; lower ones are ignored.
     public var lowScore: Float
     /// A detection left unmatched needs at least this score to start a tentative track.
-    public var newTrackScore: Float
+    var newTrackScore: Float
     /// Round one (high-score detections vs confirmed tracks): least IoU for a match.
-    public var matchIoUHigh: Float
+    var matchIoUHigh: Float
     /// Round two (low-score detections vs tracks still unmatched): least IoU for a match.
-    public var matchIoULow: Float
+    var matchIoULow: Float
     /// Tentative tracks vs high-score detections left over from round one: least IoU.
-    public var matchIoUTentative: Float
+    var matchIoUTentative: Float
     /// Round one ranks pairs by IoU x detection score instead of IoU alone.
-    public var fuseScore: Bool
+    var fuseScore: Bool
     /// Consecutive detected frames a tentative track must be matched in before it is confirmed.
     public var minHits: Int
     /// How long a confirmed track is kept (predicted) without a match before it ends.
-    public var maxLostSeconds: Double
+    var maxLostSeconds: Double
     /// How long a lost track's predicted box is still reported as a face.
-    public var showLostSeconds: Double
+    var showLostSeconds: Double
     /// `face` events for a track: at most one every `faceEveryFrames` frames...
-    public var faceEveryFrames: Int
+    var faceEveryFrames: Int
     /// ...and at least this many seconds apart (0: no time limit).
-    public var faceMinSeconds: Double
-    public var kalman: KalmanNoise
+    var faceMinSeconds: Double
+    var kalman: KalmanNoise
 
     /// Noise of the constant-velocity box filter, as fractions of the box size
     /// (width for x and width, height for y and height), so one setting fits near and far faces.
     public struct KalmanNoise: Decodable, Sendable, Equatable {
         /// Random walk of the position, per square-root second.
-        public var positionNoise: Double
+        var positionNoise: Double
         /// Random walk of the velocity (size fractions per second), per square-root second.
-        public var velocityNoise: Double
+        var velocityNoise: Double
         /// Standard deviation of a detection's box edges.
-        public var measurementNoise: Double
+        var measurementNoise: Double
         /// Uncertainty of a new track's velocity (size fractions per second).
-        public var initialVelocityStd: Double
+        var initialVelocityStd: Double
 
         public init(positionNoise: Double, velocityNoise: Double, measurementNoise: Double, initialVelocityStd: Double) {
             self.positionNoise = positionNoise; self.velocityNoise = velocityNoise
@@ -116,7 +116,7 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
 }
 
 /// A tracker setting that is well-formed YAML but out of range.
-public struct TrackerConfigError: Error, CustomStringConvertible {
+struct TrackerConfigError: Error, CustomStringConvertible {
     public var file: String
     public var key: String
     public var problem: String

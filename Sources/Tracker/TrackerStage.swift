@@ -13,8 +13,8 @@ public final class TrackerStage: EventMakingStage {
 
     /// Tracks confirmed (track_start events) and face boxes reported (face events) so far,
     /// counted whether or not events are written, for the run's summary.
-    public private(set) var tracksConfirmed = 0
-    public private(set) var facesReported = 0
+    private(set) var tracksConfirmed = 0
+    private(set) var facesReported = 0
     /// The latest frame's size: event boxes are clipped to it.
     private var frameWidth: Float = 0
     private var frameHeight: Float = 0

@@ -1,5 +1,5 @@
-import Capture
-import FacepipeCore
+@testable import Capture
+@testable import FacepipeCore
 import Foundation
 import TestSupport
 import Testing

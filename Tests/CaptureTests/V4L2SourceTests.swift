@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import Capture
-import FacepipeCore
+@testable import Capture
+@testable import FacepipeCore
 import TestSupport
 
 /// V4L2Source against the fake camera (Tests/FakeCamera): real frames of a real clip served

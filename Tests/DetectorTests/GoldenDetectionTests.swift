@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import Engine
-import FacepipeCore
+@testable import Engine
+@testable import FacepipeCore
 import TestSupport
 @testable import Detector
 

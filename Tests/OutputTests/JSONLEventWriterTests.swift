@@ -3,9 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import FacepipeCore
+@testable import FacepipeCore
 import Foundation
-import Output
+@testable import Output
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
-import FacepipeCore
+@testable import FacepipeCore
 import Foundation
-import Output
+@testable import Output
 import TestSupport
 import Testing
 

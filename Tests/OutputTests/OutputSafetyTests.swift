@@ -1,9 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import FacepipeCore
+@testable import FacepipeCore
 import Foundation
-import Output
+@testable import Output
 import TestSupport
 import Testing
 

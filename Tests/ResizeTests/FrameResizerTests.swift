@@ -1,7 +1,7 @@
-import Capture
-import FacepipeCore
+@testable import Capture
+@testable import FacepipeCore
 import Foundation
-import Resize
+@testable import Resize
 import Testing
 import TestSupport
 

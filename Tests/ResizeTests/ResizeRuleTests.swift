@@ -1,4 +1,4 @@
-import Resize
+@testable import Resize
 import Testing
 
 @Suite struct ResizeRuleTests {

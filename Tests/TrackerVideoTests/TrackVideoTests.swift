@@ -1,9 +1,9 @@
 import Foundation
 import Testing
-import FacepipeCore
+@testable import FacepipeCore
 import TestSupport
 @testable import Tracker
-import Evaluation
+@testable import Evaluation
 
 /// End to end on a real photo: Tools/make_track_video.py renders a camera path over it
 /// (pan, zoom, shake, a cut, a sweeping black bar) with exact ground truth; detections are

@@ -7,7 +7,7 @@ public enum KernelBenchmark {
         public let isa: KernelISA
         public let multiplyAccumulates: Int64
         public let seconds: Double
-        public var macsPerSecond: Double { Double(multiplyAccumulates) / seconds }
+        var macsPerSecond: Double { Double(multiplyAccumulates) / seconds }
     }
 
     /// Runs `iterations` rounds of the ISA's register-only loop (throws if the CPU lacks it).

@@ -2,7 +2,7 @@
 /// Planning checks that the graph fits the size (no layer shrinks to nothing, added and
 /// concatenated tensors line up), so running can never fail.
 public struct GraphPlan: Sendable {
-    public let inputShape: TensorShape
+    let inputShape: TensorShape
     /// One per layer, in model order.
     public let outputShapes: [TensorShape]
     /// Multiply-accumulates per layer (conv only; 0 for data movement ops).

@@ -11,7 +11,7 @@ public struct TensorShape: Sendable, Hashable, CustomStringConvertible {
     var planeSize: Int { height * width }
     public var count: Int { channels * height * width }
     /// `[1, C, H, W]`, as PyTorch and the safetensors files write it.
-    public var nchw: [Int] { [1, channels, height, width] }
+    var nchw: [Int] { [1, channels, height, width] }
     public var description: String { "\(channels)x\(height)x\(width)" }
 }
 

@@ -29,7 +29,7 @@ public enum KernelISA: String, CaseIterable, Sendable, CustomStringConvertible {
 }
 
 /// FACEPIPE_ISA names an unknown ISA or one this machine cannot run.
-public enum KernelSelectionError: Error, CustomStringConvertible, Equatable {
+enum KernelSelectionError: Error, CustomStringConvertible, Equatable {
     case unknown(String)
     case unavailable(KernelISA, available: [KernelISA])
 

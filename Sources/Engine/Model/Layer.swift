@@ -23,20 +23,20 @@ public struct Layer: Sendable, Equatable {
     public var name: String
     public var inputs: [String]
     public var operation: Operation
-    public var outChannels: Int
+    var outChannels: Int
 }
 
 public struct ConvParameters: Sendable, Equatable {
-    public var inChannels: Int
-    public var outChannels: Int
+    var inChannels: Int
+    var outChannels: Int
     public var kernel: Int
     public var stride: Int
     public var pad: Int
     public var groups: Int
-    public var relu: Bool
+    var relu: Bool
 
     /// OIHW: `[out, in/groups, k, k]`.
-    public var weightShape: [Int] { [outChannels, inChannels / groups, kernel, kernel] }
+    var weightShape: [Int] { [outChannels, inChannels / groups, kernel, kernel] }
 
     public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, pad: Int = 0, groups: Int = 1, relu: Bool = false) {
         self.inChannels = inChannels; self.outChannels = outChannels; self.kernel = kernel

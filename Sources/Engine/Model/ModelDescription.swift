@@ -4,7 +4,7 @@ import FacepipeCore
 /// Configs/models/FORMAT.md). Decoded with StrictYAML, so an unknown key anywhere is an
 /// error naming its path. Checks that need the whole graph live in `ModelFile`.
 public struct ModelDescription: Decodable, Sendable, Equatable {
-    public static let supportedFormat = "facepipe-ssh/1"
+    static let supportedFormat = "facepipe-ssh/1"
 
     public var format: String
     public var name: String
@@ -47,11 +47,11 @@ public struct LayerDescription: Decodable, Sendable, Equatable {
     public var name: String
     public var op: Op
     public var inputs: [String]
-    public var outChannels: Int?
+    var outChannels: Int?
     public var kernel: Int?
     public var stride: Int?
     public var pad: Int?
-    public var relu: Bool?
+    var relu: Bool?
     public var groups: Int?
 
     enum CodingKeys: String, CodingKey {

@@ -29,7 +29,7 @@ public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
     public var kind: Kind
     public var file: String
     /// The tensor or layer at fault ("stem1.weight", "layer 'fuse'"), empty when none.
-    public var subject: String
+    var subject: String
     public var problem: String
 
     public init(_ kind: Kind, file: String, subject: String = "", problem: String) {

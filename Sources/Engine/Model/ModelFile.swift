@@ -10,9 +10,9 @@ public struct ModelFile: Sendable {
 
     public let description: ModelDescription
     public let layers: [Layer]
-    public let tensors: SafeTensors
+    let tensors: SafeTensors
     /// Channels of the network input (3: the picture in `input.channels` order).
-    public let inputChannels = 3
+    let inputChannels = 3
     /// Where model.yaml was read from, for messages.
     public let yamlPath: String
 
@@ -40,7 +40,7 @@ public struct ModelFile: Sendable {
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
 
     /// A conv layer's OIHW weights and bias as Float arrays.
-    public func convWeights(_ layer: String) throws -> (weight: [Float], bias: [Float]) {
+    func convWeights(_ layer: String) throws -> (weight: [Float], bias: [Float]) {
         (try tensors.floats("\(layer).weight"), try tensors.floats("\(layer).bias"))
     }
 }

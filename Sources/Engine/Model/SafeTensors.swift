@@ -5,10 +5,10 @@ import Foundation
 /// Every range is checked against the file and the dtype/shape at load, so later reads
 /// cannot run off the end.
 public struct SafeTensors: Sendable {
-    public enum DType: String, Sendable, CaseIterable {
+    enum DType: String, Sendable, CaseIterable {
         case f32 = "F32", f16 = "F16", i8 = "I8", u8 = "U8", i32 = "I32", i64 = "I64"
 
-        public var byteSize: Int {
+        var byteSize: Int {
             switch self {
             case .i8, .u8: 1
             case .f16: 2
@@ -20,15 +20,15 @@ public struct SafeTensors: Sendable {
 
     public struct TensorInfo: Sendable, Equatable {
         public var name: String
-        public var dtype: DType
+        var dtype: DType
         public var shape: [Int]
         /// Bytes relative to the start of the data section.
-        public var byteRange: Range<Int>
-        public var elementCount: Int { shape.reduce(1, *) }
+        var byteRange: Range<Int>
+        var elementCount: Int { shape.reduce(1, *) }
     }
 
     public let path: String
-    public let tensors: [String: TensorInfo]
+    let tensors: [String: TensorInfo]
     public let metadata: [String: String]
     private let data: Data
     private let dataStart: Int
@@ -159,12 +159,12 @@ public struct SafeTensors: Sendable {
         }
     }
 
-    public func int8s(_ name: String) throws -> [Int8] {
+    func int8s(_ name: String) throws -> [Int8] {
         let info = try require(name, dtype: .i8)
         return copy(info, as: Int8.self)
     }
 
-    public func int32s(_ name: String) throws -> [Int32] {
+    func int32s(_ name: String) throws -> [Int32] {
         let info = try require(name, dtype: .i32)
         return copy(info, as: Int32.self)
     }

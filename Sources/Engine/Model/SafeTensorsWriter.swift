@@ -3,7 +3,7 @@ import Foundation
 /// Writes safetensors files (the quantiser stores int8 weights this way; tests build
 /// deliberately broken files with it). The header is padded with spaces to a multiple of 8
 /// so the data section starts aligned, as the reference writer does.
-public struct SafeTensorsWriter {
+struct SafeTensorsWriter {
     private var entries: [(name: String, dtype: SafeTensors.DType, shape: [Int], bytes: Data)] = []
     public var metadata: [String: String] = [:]
 
@@ -26,7 +26,7 @@ public struct SafeTensorsWriter {
         entries.append((name, dtype, shape, bytes))
     }
 
-    public func serialized() throws -> Data {
+    func serialized() throws -> Data {
         var header: [String: Any] = [:]
         var offset = 0
         for e in entries {

@@ -1,7 +1,7 @@
 /// How one activation tensor is stored as uint8: real = (q - zeroPoint) * scale.
 public struct ActivationQuantization: Sendable, Equatable, CustomStringConvertible {
     public var scale: Double
-    public var zeroPoint: Int32
+    var zeroPoint: Int32
 
     public init(scale: Double, zeroPoint: Int32) {
         self.scale = scale

@@ -12,7 +12,7 @@ import FacepipeCore
 public struct InputQuantization: Sendable, Equatable {
     public let parameters: ActivationQuantization
     /// True when the table is the identity (pixels copied as they are).
-    public let isDirect: Bool
+    let isDirect: Bool
     /// `table[c * 256 + p]`: the input byte of network channel c for pixel value p.
     let table: [UInt8]
     /// Byte of the RGB pixel feeding network channel 0, 1, 2 (BGR models swap R and B).

@@ -10,11 +10,11 @@ public final class Int8Comparison {
         /// "conv+relu" for a conv written on its ReLU concat's grid (compared with relu(fp32)).
         public var op: String
         /// Signal-to-quantisation-noise ratio, 10 log10(sum fp32^2 / sum (int8 - fp32)^2).
-        public var sqnr: Double
+        var sqnr: Double
         /// sqrt(sum (int8 - fp32)^2 / sum fp32^2).
-        public var relativeL2: Double
+        var relativeL2: Double
         /// Largest |int8 - fp32|, and the layer's int8 step (scale) to compare it with.
-        public var maxAbsError: Double
+        var maxAbsError: Double
         public var scale: Double
 
         public var description: String {

@@ -16,7 +16,7 @@ public struct Int8Model: Sendable {
     /// What the quantiser had to change to respect the kernels' limits, one line each.
     public var adjustments: [String]
 
-    public func activation(_ tensor: String) -> ActivationQuantization? {
+    func activation(_ tensor: String) -> ActivationQuantization? {
         tensor == ModelFile.inputName ? input.parameters : activations[tensor]
     }
 }
@@ -26,8 +26,8 @@ public struct Int8Model: Sendable {
 public struct QuantizedConv: Sendable, Equatable {
     /// OIHW `[out, in/groups, k, k]`, as in the fp32 file.
     public var weights: [Int8]
-    public var bias: [Int32]
-    public var weightScales: [Float]
+    var bias: [Int32]
+    var weightScales: [Float]
 }
 
 public enum CalibrationMethod: String, Sendable, SettingsChoice {
@@ -43,7 +43,7 @@ public struct CalibrationInfo: Sendable, Equatable {
     public var percentile: Double?
     public var images: Int
     /// FNV-1a 64 of the picture paths used, in order (tells two calibrations apart).
-    public var sourcesHash: String
+    var sourcesHash: String
     /// Where the pictures came from, for people (e.g. "train/caltech_webfaces, train/eden_mask_wearing").
     public var sources: String
 

@@ -4,7 +4,7 @@ import Foundation
 public struct WeightsFingerprint: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var bytes: Int
-    public var fnv1a64: String
+    var fnv1a64: String
 
     public var description: String { "\(file) (\(bytes) bytes, FNV-1a \(fnv1a64))" }
 }

@@ -20,7 +20,7 @@ public struct RedactionVideoResult: Sendable {
 /// over a rendered video and scores the masks those regions make against the exact truth.
 /// The masks are the redactor's own (same margin, shape and pixel rule), so what is scored is
 /// what `facepipe run --redact` hides; the blur itself is not re-measured.
-public struct RedactionEvaluation {
+struct RedactionEvaluation {
     let assembly: PipelineAssembly
     public let settings: PipelineSettings
     let description: PipelineDescription

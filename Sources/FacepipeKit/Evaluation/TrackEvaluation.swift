@@ -6,9 +6,9 @@ import Pipeline
 import Tracker
 
 /// One rendered test video and the ground truth that goes with it.
-public struct TrackTestVideo: Sendable {
+struct TrackTestVideo: Sendable {
     public var video: String
-    public var truthFile: String
+    var truthFile: String
     public var truth: TrackGroundTruth
 
     /// Reads the ground truth (`truthFile`, default beside the video) before any run starts,
@@ -44,7 +44,7 @@ public struct TrackVideoResult: Sendable {
 
 /// Runs the full pipeline (source -> detect -> track -> in-memory recorder) on rendered
 /// videos and scores the tracked faces against their ground truth.
-public struct TrackEvaluation {
+struct TrackEvaluation {
     let assembly: PipelineAssembly
     let description: PipelineDescription
     public let settings: PipelineSettings
@@ -81,7 +81,7 @@ public struct TrackEvaluation {
     /// again: a fresh tracker sees exactly what the pipeline's tracker stage saw (detections,
     /// whether detection ran, stream time, index), so the run's own settings give back its faces.
     /// The detector must have kept detections down to `config.lowScore` (see `TrackEvaluationRequest`).
-    public func rescore(_ result: TrackVideoResult, against truth: TrackGroundTruth, with config: TrackerConfig) -> TrackingScores {
+    func rescore(_ result: TrackVideoResult, against truth: TrackGroundTruth, with config: TrackerConfig) -> TrackingScores {
         truth.score(Self.replay(result.recorded, frames: result.frames, config: config), iouThreshold: iouThreshold)
     }
 

@@ -4,7 +4,7 @@ import Resize
 
 /// Open a picture, decode it, resize it for the detector: what `detect`, `eval` and `quantize`
 /// all do to a picture file, in one place. Any format FFmpeg reads (JPEG, PNG, BMP...).
-public final class PictureReader {
+final class PictureReader {
     /// The decoded picture at source size, as of the last `read`.
     public let frame = VideoFrame()
     private let resizer: FrameResizer

@@ -46,10 +46,10 @@ public struct DetectorChoice: Sendable {
         return (det, eng)
     }
 
-    public var resolvedEngine: EngineKind { get throws { try engine ?? fileSettings().1.engine } }
+    var resolvedEngine: EngineKind { get throws { try engine ?? fileSettings().1.engine } }
 
     /// The model folder as given or as detector.yaml names it (for reports).
-    public var modelName: String { get throws { try model ?? fileSettings().0.model } }
+    var modelName: String { get throws { try model ?? fileSettings().0.model } }
 
     public func makeDetector() throws -> FaceDetector { try makeDetector(engine: resolvedEngine) }
 

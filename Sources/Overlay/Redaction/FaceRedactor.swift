@@ -28,9 +28,9 @@ public final class FaceRedactor {
     /// For the run's summary: frames seen, frames in which nothing was hidden (worth a look before
     /// publishing: a face there was never found), the first such frame's time, and masks applied.
     public private(set) var frames = 0
-    public private(set) var framesWithNothingHidden = 0
-    public private(set) var firstTimeWithNothingHidden: Double?
-    public private(set) var masksApplied = 0
+    private(set) var framesWithNothingHidden = 0
+    private(set) var firstTimeWithNothingHidden: Double?
+    private(set) var masksApplied = 0
 
     public init(style: RedactionStyle = .standard) {
         self.style = style

@@ -12,7 +12,7 @@ public struct RedactionMask: Sendable, Equatable {
     /// Centre and half-sizes of the grown box, luma pixels.
     public let centerX: Double, centerY: Double, halfWidth: Double, halfHeight: Double
     /// The face size (larger side of the box before the margin): blur radius and blocks scale with it.
-    public let faceSize: Float
+    let faceSize: Float
     public let frameWidth: Int, frameHeight: Int
     /// Luma rows that may hold mask pixels, clipped to the frame: [rowStart, rowEnd).
     public let rowStart: Int, rowEnd: Int
@@ -43,8 +43,8 @@ public struct RedactionMask: Sendable, Equatable {
     @inline(__always) static func firstInside(_ edge: Double) -> Int { Int((edge - 0.5).rounded(.up)) }
 
     /// Unclipped top-left pixel of the grown box (pixelation blocks are laid from here, so they move with the face).
-    public var originX: Int { Self.firstInside(centerX - halfWidth) }
-    public var originY: Int { Self.firstInside(centerY - halfHeight) }
+    var originX: Int { Self.firstInside(centerX - halfWidth) }
+    var originY: Int { Self.firstInside(centerY - halfHeight) }
 
     /// Luma columns [x0, x1) of row `y` inside the mask, clipped to the frame; empty when x0 >= x1.
     @inline(__always) public func span(row y: Int) -> (x0: Int, x1: Int) {
@@ -72,7 +72,7 @@ public struct RedactionMask: Sendable, Equatable {
     }
 
     /// Chroma columns [x0, x1) of chroma row `row`: every 2x2 block touched by luma rows 2·row and 2·row + 1.
-    @inline(__always) public func chromaSpan(row: Int) -> (x0: Int, x1: Int) {
+    @inline(__always) func chromaSpan(row: Int) -> (x0: Int, x1: Int) {
         let a = span(row: 2 * row), b = span(row: 2 * row + 1)
         let aEmpty = a.x0 >= a.x1, bEmpty = b.x0 >= b.x1
         if aEmpty && bEmpty { return (0, 0) }
@@ -82,6 +82,6 @@ public struct RedactionMask: Sendable, Equatable {
     }
 
     /// Chroma rows that may hold mask pixels: [start, end).
-    public var chromaRowStart: Int { rowStart / 2 }
-    public var chromaRowEnd: Int { (rowEnd + 1) / 2 }
+    var chromaRowStart: Int { rowStart / 2 }
+    var chromaRowEnd: Int { (rowEnd + 1) / 2 }
 }

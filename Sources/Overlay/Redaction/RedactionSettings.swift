@@ -75,7 +75,7 @@ public struct RedactionSettings: Decodable, Sendable, Equatable {
 }
 
 /// A redaction setting that is well-formed YAML but out of range.
-public struct RedactionSettingsError: Error, CustomStringConvertible {
+struct RedactionSettingsError: Error, CustomStringConvertible {
     public var file: String
     public var key: String
     public var problem: String

@@ -18,8 +18,8 @@ import Darwin
 /// element (the live policy's "drop the oldest"). Then both sides claim slots with a
 /// compare-and-swap on `head`, and the consumer marks the slot it is moving out so the
 /// producer never overwrites it mid-read.
-public final class SPSCRing<Element>: @unchecked Sendable {
-    public let capacity: Int
+final class SPSCRing<Element>: @unchecked Sendable {
+    let capacity: Int
     private let mask: Int
     private let slots: UnsafeMutablePointer<Element>
     private let counters = PaddedCounters(count: 6)
@@ -39,7 +39,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     private let notFull = Parker()
 
     /// `capacity` is rounded up to a power of two.
-    public init(capacity: Int, producerMayEvict: Bool = false) {
+    init(capacity: Int, producerMayEvict: Bool = false) {
         precondition(capacity >= 1, "ring capacity must be at least 1")
         var c = 1
         while c < capacity { c <<= 1 }
@@ -57,13 +57,13 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     }
 
     /// Elements waiting (a snapshot; exact when neither side is running).
-    public var count: Int { tail.load(ordering: .acquiring) - head.load(ordering: .acquiring) }
-    public var isClosed: Bool { closedFlag.load(ordering: .acquiring) != 0 }
+    var count: Int { tail.load(ordering: .acquiring) - head.load(ordering: .acquiring) }
+    var isClosed: Bool { closedFlag.load(ordering: .acquiring) != 0 }
 
     // MARK: Producer side
 
     /// Adds `element` if there is room. Fails when full or closed.
-    public func tryPush(_ element: Element) -> Bool {
+    func tryPush(_ element: Element) -> Bool {
         if isClosed { return false }
         let t = tail.load(ordering: .relaxed)
         if t - producerSeenHead.load(ordering: .relaxed) >= capacity {
@@ -80,7 +80,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
 
     /// Adds `element`, waiting (spin, then park) while the ring is full. Returns false, keeping
     /// nothing, when the ring is closed or `giveUp()` becomes true first.
-    public func push(_ element: Element, giveUp: () -> Bool = { false }) -> Bool {
+    func push(_ element: Element, giveUp: () -> Bool = { false }) -> Bool {
         if tryPush(element) { return true }
         var pushed = false
         notFull.wait(until: {
@@ -95,7 +95,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     /// The one pause possible is for the consumer to finish moving an element out of the
     /// very slot we need (a few instructions). On a closed ring `element` itself is dropped.
     /// Needs a ring made with `producerMayEvict`.
-    public func pushEvictingOldest(_ element: Element, dropped: (Element) -> Void) {
+    func pushEvictingOldest(_ element: Element, dropped: (Element) -> Void) {
         precondition(producerMayEvict, "pushEvictingOldest needs a ring made with producerMayEvict")
         while !tryPush(element) {
             if isClosed {
@@ -111,7 +111,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     }
 
     /// Takes back the oldest waiting element (producer side). Needs `producerMayEvict`.
-    public func tryEvictOldest() -> Element? {
+    func tryEvictOldest() -> Element? {
         precondition(producerMayEvict, "tryEvictOldest needs a ring made with producerMayEvict")
         while true {
             let h = head.load(ordering: .acquiring)
@@ -125,7 +125,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
 
     /// No more elements will come (end of stream or stop). The consumer drains what is
     /// queued, then its blocking pops return nil; waiting producers give up.
-    public func close() {
+    func close() {
         closedFlag.store(1, ordering: .releasing)
         notEmpty.wake()
         notFull.wake()
@@ -134,7 +134,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     // MARK: Consumer side
 
     /// Removes the oldest element, or returns nil when empty.
-    public func tryPop() -> Element? {
+    func tryPop() -> Element? {
         let element = producerMayEvict ? popClaiming() : popOwning()
         if element != nil { notFull.wake() }
         return element
@@ -142,7 +142,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
 
     /// Removes the oldest element, waiting while empty. Returns nil once the ring is closed
     /// and drained, or when `giveUp()` becomes true first.
-    public func pop(giveUp: () -> Bool = { false }) -> Element? {
+    func pop(giveUp: () -> Bool = { false }) -> Element? {
         if let e = tryPop() { return e }
         var result: Element?
         notEmpty.wait(until: {
@@ -154,7 +154,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
 
     /// Removes everything queued and returns the newest element; each older one goes to
     /// `others`, oldest first, for the caller to route. Nil when empty.
-    public func takeNewest(others: (Element) -> Void) -> Element? {
+    func takeNewest(others: (Element) -> Void) -> Element? {
         guard var newest = tryPop() else { return nil }
         while let next = tryPop() {
             others(newest)
@@ -164,7 +164,7 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     }
 
     /// `takeNewest`, waiting while empty. Nil once closed and drained or when `giveUp()`.
-    public func popNewest(others: (Element) -> Void, giveUp: () -> Bool = { false }) -> Element? {
+    func popNewest(others: (Element) -> Void, giveUp: () -> Bool = { false }) -> Element? {
         guard let first = pop(giveUp: giveUp) else { return nil }
         var newest = first
         while let next = tryPop() {

@@ -4,18 +4,18 @@ import Foundation
 public struct StageStats: Sendable, Hashable {
     public let name: String
     /// Frames that entered (source: frames read).
-    public let framesIn: Int
+    let framesIn: Int
     /// Frames the stage worked on (not void, not skipped; source: 0, see `framesIn`).
-    public let framesProcessed: Int
+    let framesProcessed: Int
     /// Time spent inside the stage's own code (read / process / write, and finish).
-    public let busySeconds: Double
+    let busySeconds: Double
 
     /// Frames per second of busy time: the rate this stage could sustain alone.
-    public var framesPerBusySecond: Double {
+    var framesPerBusySecond: Double {
         let n = framesProcessed > 0 ? framesProcessed : framesIn
         return busySeconds > 0 ? Double(n) / busySeconds : 0
     }
-    public var millisecondsPerFrame: Double {
+    var millisecondsPerFrame: Double {
         let n = framesProcessed > 0 ? framesProcessed : framesIn
         return n > 0 ? busySeconds * 1000 / Double(n) : 0
     }
@@ -25,32 +25,32 @@ public struct StageStats: Sendable, Hashable {
 public struct PipelineStats: Sendable, Hashable {
     public let policy: FramePolicy
     public let detectEvery: Int
-    public let poolFrames: Int
+    let poolFrames: Int
     public let wallSeconds: Double
     /// Frames the source delivered.
-    public let framesRead: Int
+    let framesRead: Int
     /// Frames dropped by the live policy (never under `lossless`).
-    public let framesDropped: Int
+    let framesDropped: Int
     /// Frames written to the sinks (every frame that reached the sink and was not void).
     public let framesWritten: Int
     /// Frames read but not written because of a fault or an abort (void frames).
     /// Always `framesRead == framesWritten + framesDropped + framesVoided`.
-    public let framesVoided: Int
+    let framesVoided: Int
     /// Frames the detector ran on, and frames it let pass without detecting.
-    public let framesDetected: Int
-    public let detectionSkippedByInterval: Int
-    public let detectionSkippedAsStale: Int
+    let framesDetected: Int
+    let detectionSkippedByInterval: Int
+    let detectionSkippedAsStale: Int
     /// Damaged packets the source skipped.
     public let skippedPackets: Int
     /// Capture-to-write latency (seconds); nil when nothing was written.
-    public let latencyP50: Double?
-    public let latencyP99: Double?
-    public let latencyMax: Double?
+    let latencyP50: Double?
+    let latencyP99: Double?
+    let latencyMax: Double?
     /// Source first, then each stage in chain order, then the sink.
     public let stages: [StageStats]
     /// False when the run had no frame sink (no video output): the sink only returned frames,
     /// so its timing says nothing and is left out of the summary.
-    public var writesFrames = true
+    var writesFrames = true
 
     public var framesPerSecond: Double { wallSeconds > 0 ? Double(framesWritten) / wallSeconds : 0 }
 
