@@ -56,14 +56,13 @@ import TestSupport
         #expect(decoded.frames.first.map { $0.width == 320 && $0.height == 180 } == true)
     }
 
-    /// A listening open with nobody connecting gives up after the open timeout.
-    @Test func listenWithoutSenderTimesOut() throws {
+    /// A listening open with nobody connecting gives up after the open timeout (an open that
+    /// never returns fails on the time limit).
+    @Test(.timeLimit(.minutes(1))) func listenWithoutSenderTimesOut() throws {
         let url = "tcp://127.0.0.1:\(unusedLoopbackPort())?listen=1"
-        let started = Date()
         #expect(throws: CaptureError.timedOut(input: url, seconds: 0.5)) {
             _ = try FFmpegSource(url, options: FFmpegSourceOptions(openTimeout: 0.5))
         }
-        #expect(Date().timeIntervalSince(started) < 5)
     }
 
     /// UDP with no packets arriving: probing would wait forever without the open timeout.
@@ -75,8 +74,9 @@ import TestSupport
     }
 
     /// A sender that connects, sends part of a stream and goes quiet without closing: the
-    /// frames it sent are delivered, then `read` throws `timedOut` instead of hanging.
-    @Test func stalledStreamDeliversWhatArrivedThenTimesOut() throws {
+    /// frames it sent are delivered, then `read` throws `timedOut` instead of hanging (a read
+    /// that never returns fails on the time limit).
+    @Test(.timeLimit(.minutes(1))) func stalledStreamDeliversWhatArrivedThenTimesOut() throws {
         let folder = try TestPaths.scratch("tcp-stall")
         defer { try? FileManager.default.removeItem(at: folder) }
         let recording = try Fixture.make("stall.ts", in: folder, ["-i", Fixture.clip, "-frames:v", "90", "-an",
@@ -95,12 +95,10 @@ import TestSupport
         defer { source.close() }
         let frame = VideoFrame()
         var delivered = 0
-        let started = Date()
         #expect(throws: CaptureError.timedOut(input: url, seconds: 0.5)) {
             while try source.read(into: frame) { delivered += 1 }
         }
         #expect(delivered > 5, "frames sent before the stall must arrive, got \(delivered)")
-        #expect(Date().timeIntervalSince(started) < 5)
     }
 
     @Test func liveOverrideMarksAFileLive() throws {

@@ -222,7 +222,8 @@ import FacepipeCore
 
     /// Ctrl-C twice with a camera stuck in `read`: the run still ends, stages and sinks are
     /// finished, and the result says the source was left behind.
-    @Test func abortFinishesTheOutputsEvenWhenTheSourceIsStuck() throws {
+    /// (A run that never ends fails on the time limit; no wall-clock assertion.)
+    @Test(.timeLimit(.minutes(1))) func abortFinishesTheOutputsEvenWhenTheSourceIsStuck() throws {
         let chain = Chain()
         let source = try StallingSource(stallAfter: 5)
         defer { source.release() }
@@ -233,11 +234,9 @@ import FacepipeCore
                 pipeline.requestStop()
             }
         }
-        let started = Date()
         let result = pipeline.run()
         #expect(result.endedBy == .aborted)
         #expect(result.sourceLeftBehind)
-        #expect(Date().timeIntervalSince(started) < 10)
         // Live policy: the first ring may have dropped early frames, never the newest.
         #expect(chain.sink.indices.last == 4)
         #expect(result.stats.framesWritten + result.stats.framesDropped == 5)
