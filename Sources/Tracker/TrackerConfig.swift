@@ -64,7 +64,7 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
 
     /// The values shipped in Configs/tracker.yaml (a test keeps the two equal).
     public static let standard = TrackerConfig(
-        highScore: 0.7, lowScore: 0.2, newTrackScore: 0.8,
+        highScore: 0.7, lowScore: 0.2, newTrackScore: 0.9,
         matchIoUHigh: 0.2, matchIoULow: 0.5, matchIoUTentative: 0.3, fuseScore: true,
         minHits: 3, maxLostSeconds: 1.5, showLostSeconds: 0.25,
         faceEveryFrames: 1, faceMinSeconds: 0,

@@ -80,7 +80,7 @@ import FacepipeCore
     @Test func shippedCalibrationMatchesTheModel() throws {
         let model = try ModelFile.load(directory: Self.modelFolder)
         let backend = try Int8Backend.load(modelDirectory: Self.modelFolder, model: model, threads: 2)
-        #expect(backend.quantized.calibration.images == 200)
+        #expect(backend.quantized.calibration.images == 400)  // facepipe quantize -n 400 (model card)
         #expect(backend.quantized.calibration.sources.contains("caltech_webfaces"))
         let fp32 = try FaceDetector(model: model, backend: FP32Backend(model: model, threads: 2))
         let int8 = try FaceDetector(model: model, backend: backend)

@@ -115,6 +115,7 @@ func face(_ cx: Float, _ cy: Float, size: Float = 40, score: Float = 0.9) -> Det
         var config = TrackerConfig.standard
         config.maxLostSeconds = 0.21
         config.showLostSeconds = 0.09
+        config.newTrackScore = 0.8  // face A scores 0.8: this test is about event order, not the start score
         let run = ScriptedRun(config)
         // Face A: frames 0...9, best score at frame 4. Face B: frames 3... to the end.
         for f in 0..<20 {
