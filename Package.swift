@@ -94,8 +94,12 @@ let package = Package(
         // build every product, the binary included, and FacepipeBinary finds it beside the tests.
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline"]),
-        // Integration: the tracker on videos Python renders from shared data (simulated detections).
-        .testTarget(name: "TrackerVideoTests", dependencies: ["TestSupport", "Tracker", "Evaluation", "FacepipeCore"]),
+        // Integration, Python-driven: the tracker on videos Python renders from shared data (simulated
+        // detections), and the engine bench end to end on a model Tools/export.py makes, against
+        // Tools/bench_ort.py (ONNX Runtime).
+        .testTarget(name: "PythonIntegrationTests", dependencies: [
+            "TestSupport", "Tracker", "Evaluation", "FacepipeCore", "Benchmarks", "Engine", "FacepipeKit",
+        ]),
         // FacepipeKit's evaluations end to end on rendered videos (Python renders them from shared data).
         .testTarget(name: "FacepipeKitTests", dependencies: [
             "TestSupport", "FacepipeKit", "Evaluation", "Pipeline", "Tracker", "Overlay", "FacepipeCore",
@@ -104,7 +108,7 @@ let package = Package(
             "FacepipeCommandLine", "FacepipeKit", "Benchmarks", "Engine", "Overlay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "BenchmarksTests", dependencies: ["TestSupport", "Benchmarks", "FacepipeKit", "Engine"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["TestSupport", "Benchmarks"]),
     ],
     swiftLanguageModes: [.v6]
 )
