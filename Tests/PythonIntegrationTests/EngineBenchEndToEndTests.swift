@@ -7,7 +7,7 @@ import FacepipeKit
 
 /// The bench code path end to end with tiny settings, on a random edge model exported by
 /// Tools/export.py: checks the report's structure, never its timings.
-@Suite struct EngineBenchTests {
+@Suite struct EngineBenchEndToEndTests {
     static let python = ProcessInfo.processInfo.environment["FACEPIPE_PYTHON"]
         ?? TestPaths.repo(".venv/bin/python").path
 
