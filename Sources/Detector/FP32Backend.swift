@@ -7,7 +7,6 @@ public final class FP32Backend: DetectorBackend {
     public let model: ModelFile
     public let threads: Int
     private var networks = PlannedNetworks<FP32Network>()
-    private var current: FP32Network?
     public var label: String { "fp32 (OpenBLAS, \(threads) thread\(threads == 1 ? "" : "s"))" }
 
     public init(model: ModelFile, threads: Int) {
@@ -15,23 +14,13 @@ public final class FP32Backend: DetectorBackend {
         self.threads = max(1, threads)
     }
 
-    /// The planned network for a padded size (planned on first use).
-    public func network(paddedWidth: Int, paddedHeight: Int) throws -> FP32Network {
-        try networks.network(width: paddedWidth, height: paddedHeight) {
+    public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {
+        try networks.run(image, width: paddedWidth, height: paddedHeight) {
             try FP32Network(model: model, inputWidth: paddedWidth, inputHeight: paddedHeight, threads: threads)
         }
     }
 
-    public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {
-        let net = try network(paddedWidth: paddedWidth, paddedHeight: paddedHeight)
-        net.setInput(image)
-        net.run()
-        current = net
-    }
-
     public func head(_ name: String) throws -> (data: UnsafePointer<Float>, height: Int, width: Int) {
-        guard let net = current else { throw DetectorError.notRun }
-        let view = try net.output(named: name)
-        return (view.data.baseAddress!, view.shape.height, view.shape.width)
+        try networks.head(name)
     }
 }

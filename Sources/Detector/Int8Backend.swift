@@ -11,7 +11,6 @@ public final class Int8Backend: DetectorBackend {
     public let isa: KernelISA
     private let heads: [String]
     private var networks = PlannedNetworks<Int8Network>()
-    private var current: Int8Network?
 
     public var label: String { "int8 (\(isa), \(threads) thread\(threads == 1 ? "" : "s"))" }
 
@@ -30,24 +29,14 @@ public final class Int8Backend: DetectorBackend {
         try Int8Backend(model: model, quantized: try Int8Model.load(directory: modelDirectory, model: model), threads: threads)
     }
 
-    /// The planned network for a padded size (planned on first use).
-    public func network(paddedWidth: Int, paddedHeight: Int) throws -> Int8Network {
-        try networks.network(width: paddedWidth, height: paddedHeight) {
+    public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {
+        try networks.run(image, width: paddedWidth, height: paddedHeight) {
             try Int8Network(model: model, quantized: quantized, inputWidth: paddedWidth, inputHeight: paddedHeight,
                             threads: threads, floatOutputs: heads)
         }
     }
 
-    public func run(image: RGBImage, paddedWidth: Int, paddedHeight: Int) throws {
-        let net = try network(paddedWidth: paddedWidth, paddedHeight: paddedHeight)
-        net.setInput(image)
-        net.run()
-        current = net
-    }
-
     public func head(_ name: String) throws -> (data: UnsafePointer<Float>, height: Int, width: Int) {
-        guard let net = current else { throw DetectorError.notRun }
-        let view = try net.floatOutput(named: name)
-        return (view.data.baseAddress!, view.shape.height, view.shape.width)
+        try networks.head(name)
     }
 }

@@ -84,6 +84,19 @@ def parse_line(obj, where: str, folder: str = "") -> PictureLabels:
                          path=os.path.join(folder, image), group=group, source=source, flags=flags)
 
 
+def json_lines(path: str, error: type[Exception]):
+    """(line number, object) for each non-blank line of a JSON Lines file; a bad line raises
+    `error` naming the file and line."""
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise error(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+
+
 def read_labels(path) -> list[PictureLabels]:
     """A labels.jsonl file -> its pictures in file order (blank lines skipped)."""
     path = os.fspath(path)
@@ -92,15 +105,8 @@ def read_labels(path) -> list[PictureLabels]:
     folder = os.path.dirname(path)
     out = []
     try:
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise LabelsError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-                out.append(parse_line(obj, f"{path}:{n}", folder))
+        for n, obj in json_lines(path, LabelsError):
+            out.append(parse_line(obj, f"{path}:{n}", folder))
     except (OSError, UnicodeDecodeError) as exc:
         raise LabelsError(f"cannot read labels file {path}: {exc}") from None
     return out

@@ -112,6 +112,8 @@ public final class FP32Network: Network, @unchecked Sendable {
     }
 
     /// A layer's output (or "image", the input) after the last run.
+    public func headOutput(named name: String) throws -> TensorView { try output(named: name) }
+
     public func output(named name: String) throws -> TensorView {
         guard let i = tensorIndex[name], let shape = plan.shape(of: name) else {
             throw ModelError(.unknownTensor, file: model.yamlPath, subject: "tensor '\(name)'",

@@ -174,6 +174,8 @@ public final class Int8Network: Network, @unchecked Sendable {
     }
 
     /// A float output of the last run, CHW (`floatOutputs` only). Fixed address for the network's life.
+    public func headOutput(named name: String) throws -> TensorView { try floatOutput(named: name) }
+
     public func floatOutput(named name: String) throws -> TensorView {
         guard let i = floatOutputs.firstIndex(of: name), let shape = plan.shape(of: name) else {
             throw ModelError(.unknownTensor, file: model.yamlPath, subject: "tensor '\(name)'",

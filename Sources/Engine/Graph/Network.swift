@@ -14,4 +14,7 @@ public protocol Network: AnyObject {
     func setInput(_ image: RGBImage)
     /// Runs every layer in order on the current input.
     func run()
+    /// A detector head's output as float CHW after `run()` (fp32: any tensor; int8: the float
+    /// outputs the network was planned with).
+    func headOutput(named name: String) throws -> TensorView
 }

@@ -7,12 +7,11 @@ Pictures are matched by their path without extension (`image_key`).
 """
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
 
-from ..labels import LabelsError
+from ..labels import LabelsError, json_lines
 from ..labels import parse_boxes as _parse_boxes
 
 
@@ -92,17 +91,10 @@ def load_detections(source) -> dict:
         return out
     if not os.path.isfile(path):
         raise EvalInputError(f"detections not found: {path}")
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvalInputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("image"), str):
-                raise EvalInputError(f"{path}:{n}: expected {{\"image\": ..., \"boxes\": [[x, y, w, h, score], ...]}}")
-            key = image_key(obj["image"])
-            boxes = parse_boxes(obj.get("boxes"), f"{path}:{n}", 5)
-            out[key] = np.concatenate([out[key], boxes]) if key in out else boxes
+    for n, obj in json_lines(path, EvalInputError):
+        if not isinstance(obj, dict) or not isinstance(obj.get("image"), str):
+            raise EvalInputError(f"{path}:{n}: expected {{\"image\": ..., \"boxes\": [[x, y, w, h, score], ...]}}")
+        key = image_key(obj["image"])
+        boxes = parse_boxes(obj.get("boxes"), f"{path}:{n}", 5)
+        out[key] = np.concatenate([out[key], boxes]) if key in out else boxes
     return out
