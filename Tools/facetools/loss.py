@@ -2,10 +2,12 @@
 
 Assignment: IoU >= 0.5 with a face is positive, < 0.3 negative, between is ignored; anchors
 over an ignore region (IoU >= 0.3 or >= 50 % inside) are never negatives. Each face also
-gets its single best anchor (IoU >= 0.25) as a positive: with square anchors a factor 2
-apart on a stride grid, a face between two sizes or between grid points otherwise reaches
-0.5 with no anchor at all and is never learnt. IoU decides which module a face belongs to,
-so each module still only learns its own scale range.
+gets its best COMPENSATE_TOP anchors with IoU >= COMPENSATE_MIN_IOU as positives (scale
+compensation, as in S3FD): with square anchors a factor 2 apart on a stride grid, faces of
+8-20 px or between two sizes reach 0.5 with one anchor or none, so they were learnt from a
+single positive (a 32 px face has about four) while their close neighbours were mined as
+hard negatives, and small faces scored low. IoU decides which module a face belongs to, so
+each module still only learns its own scale range.
 
 Loss (OHEM): per picture, all positives and the hardest negatives (highest face score),
 NEG_PER_POS of them per positive and at least MIN_NEGATIVES, so face-free pictures are
@@ -26,7 +28,8 @@ from .model import DELTA_STD, MODULES
 
 POS_IOU = 0.5
 NEG_IOU = 0.3
-FORCED_MIN_IOU = 0.25
+COMPENSATE_TOP = 3
+COMPENSATE_MIN_IOU = 0.2
 IGNORE_IOU = 0.3
 IGNORE_INSIDE = 0.5
 NEG_PER_POS = 7
@@ -48,10 +51,13 @@ def assign(anchors: torch.Tensor, gt: torch.Tensor, ignore: torch.Tensor):
         near = (iou_matrix(anchors, ignore) >= IGNORE_IOU) | (inside_fraction(anchors, ignore) >= IGNORE_INSIDE)
         labels[(labels == 0) & near.any(dim=1)] = -1
     if gt.numel():
-        face_best, face_anchor = ious.max(dim=0)
-        ok = face_best >= FORCED_MIN_IOU
-        labels[face_anchor[ok]] = 1
-        matched[face_anchor[ok]] = torch.nonzero(ok).flatten()
+        top_iou, top_anchor = ious.topk(min(COMPENSATE_TOP, anchors.shape[0]), dim=0)  # [K, faces]
+        faces = torch.arange(gt.shape[0]).expand_as(top_anchor)
+        keep = (top_iou >= COMPENSATE_MIN_IOU) & (labels[top_anchor] != 1)
+        # An anchor that is among the best of two faces regresses to the one it overlaps most.
+        order = top_iou[keep].argsort()
+        labels[top_anchor[keep]] = 1
+        matched[top_anchor[keep][order]] = faces[keep][order]
     return labels, matched
 
 

@@ -37,15 +37,16 @@ def test_assignment_thresholds_and_ignore():
     anchors = torch.tensor([
         [0.0, 0.0, 16.0, 16.0],    # IoU 1 with the face: positive
         [4.0, 0.0, 20.0, 16.0],    # IoU 12*16/(2*256-192) = 0.6: positive
-        [8.0, 0.0, 24.0, 16.0],    # IoU 128/384 = 0.333: in between, ignored (-1)
+        [2.0, 0.0, 18.0, 16.0],    # IoU 224/288 = 0.78: positive
+        [8.0, 0.0, 24.0, 16.0],    # IoU 128/384 = 0.333: in between and not among the best three: ignored
         [100.0, 100.0, 116.0, 116.0],  # far: negative
         [200.0, 200.0, 216.0, 216.0],  # far but inside an ignore region: not a negative
     ])
     gt = torch.tensor([[0.0, 0.0, 16.0, 16.0]])
     ignore = torch.tensor([[195.0, 195.0, 225.0, 225.0]])
     labels, matched = assign(anchors, gt, ignore)
-    assert labels.tolist() == [1, 1, -1, 0, -1]
-    assert matched[:2].tolist() == [0, 0]
+    assert labels.tolist() == [1, 1, 1, -1, 0, -1]
+    assert matched[:3].tolist() == [0, 0, 0]
 
 
 def test_no_forced_match_for_a_face_no_anchor_fits():
@@ -55,14 +56,32 @@ def test_no_forced_match_for_a_face_no_anchor_fits():
     assert labels.tolist() == [0]
 
 
-def test_a_face_between_anchor_sizes_gets_its_best_anchor():
+def test_a_face_between_anchor_sizes_gets_its_best_anchors():
     anchors = torch.tensor([[0.0, 0.0, 16.0, 16.0], [-8.0, -8.0, 24.0, 24.0], [50.0, 50.0, 66.0, 66.0]])
     gt = torch.tensor([[-2.0, -2.0, 22.0, 26.0]])  # IoU 256/672 = 0.38 and 624/1072 = 0.58 (second anchor)
     labels, matched = assign(anchors, gt, torch.zeros((0, 4)))
-    assert labels.tolist() == [-1, 1, 0]
-    gt = torch.tensor([[0.0, 0.0, 20.0, 30.0]])  # best IoU 256/600 = 0.43 (first): forced positive
+    assert labels.tolist() == [1, 1, 0]  # 0.38 is in the ignore band, but among the face's best three
+    gt = torch.tensor([[0.0, 0.0, 20.0, 30.0]])  # best IoU 256/600 = 0.43 (first): no anchor reaches 0.5
     labels, matched = assign(anchors, gt, torch.zeros((0, 4)))
     assert labels.tolist()[0] == 1 and matched[0] == 0
+
+
+def test_small_faces_get_as_many_positives_as_large_ones():
+    anchors = all_anchors(320, 320)
+    flat = torch.cat([anchors[m] for m in ("m1", "m2", "m3")])
+    for size in (10.0, 12.0, 20.0):
+        gt = torch.tensor([[100.0, 100.0, 100.0 + size, 100.0 + 1.2 * size]])
+        labels, _ = assign(flat, gt, torch.zeros((0, 4)))
+        assert int((labels == 1).sum()) >= 3, size
+
+
+def test_an_anchor_shared_by_two_faces_regresses_to_the_closer_one():
+    anchors = torch.tensor([[0.0, 0.0, 16.0, 16.0], [8.0, 0.0, 24.0, 16.0], [16.0, 0.0, 32.0, 16.0]])
+    gt = torch.tensor([[2.0, 0.0, 14.0, 14.0], [12.0, 0.0, 26.0, 14.0]])
+    labels, matched = assign(anchors, gt, torch.zeros((0, 4)))
+    assert labels.tolist() == [1, 1, 1]
+    ious = iou_matrix(anchors, gt)
+    assert matched.tolist() == ious.argmax(dim=1).tolist()
 
 
 def test_ohem_counts_ratios_and_hardness():
