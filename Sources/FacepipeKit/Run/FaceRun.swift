@@ -40,6 +40,7 @@ public struct FaceRun {
         if (r.start != nil || r.duration != nil) && isCamera {
             throw BadRequest("--start and --duration apply to files and streams, not cameras")
         }
+        if r.openTimeout != nil && isCamera { throw BadRequest("--open-timeout applies to streams, not cameras") }
         var encoderSettings = VideoEncoderSettings()
         if let encoder = r.encoder { encoderSettings.encoder = encoder; encoderSettings.allowsFallback = false }
         if let crf = r.crf { encoderSettings.crf = crf }
@@ -138,10 +139,13 @@ public struct FaceRun {
 
     private func openSource(_ location: String, isCamera: Bool) throws -> FrameSource {
         if isCamera {
-            return try V4L2Source(path: location, options: V4L2CaptureOptions(width: request.width, height: request.height,
-                                                                             fps: request.fps))
+            var camera = V4L2CaptureOptions(width: request.width, height: request.height, fps: request.fps)
+            if let seconds = request.readTimeout { camera.timeout = seconds }
+            return try V4L2Source(path: location, options: camera)
         }
         var options = FFmpegSourceOptions()
+        if let seconds = request.openTimeout { options.openTimeout = seconds }
+        if let seconds = request.readTimeout { options.readTimeout = seconds }
         options.start = request.start
         options.duration = request.duration
         options.isLive = RunMode.sourceIsLive(request.mode)
