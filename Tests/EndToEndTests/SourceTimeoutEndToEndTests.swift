@@ -113,13 +113,9 @@ import Glibc
         let r = run.finish()
         let afterSecond = Date().timeIntervalSince(secondSignal)
         #expect(afterSecond < Self.bound, "the run took \(afterSecond) s to end after the second Ctrl-C")
-        // FaceRun's `defer { source.close() }` closes the camera while the left-behind source thread is
-        // still in it; with the fake camera (libv4l2 unloads the plugin that thread is running in) about
-        // one run in four then crashes on its way out (139, a backtrace), after the outputs are finalised.
-        withKnownIssue("FaceRun closes a source the pipeline left behind", isIntermittent: true) {
-            #expect(r.status == 130, "\(r.stderr)")
-            #expect(!r.stderr.contains("crashed"), "\(r.stderr)")
-        }
+        #expect(r.status == 130, "\(r.stderr)")
+        // Closing the left-behind camera under its thread crashed about one run in four (139, a backtrace).
+        #expect(!r.stderr.contains("crashed"), "\(r.stderr)")
         #expect(r.stderr.contains("aborted (second signal: frames in flight discarded) by SIGINT"), "\(r.stderr)")
         #expect(!r.stderr.contains("sent no frame"), "the abort, not the camera timeout, must end the run: \(r.stderr)")
         // RunExit.of words a signalled run by its signal alone and drops PipelineResult.sourceLeftBehind,

@@ -69,7 +69,10 @@ public struct FaceRun {
         let detector = assembly.detector
 
         let source = try openSource(location, isCamera: isCamera)
-        defer { source.close() }
+        // A source the pipeline left behind (aborted while stuck in `read`) is still in use on its own
+        // thread: closing it there unmaps buffers and libv4l2 plugins under that thread. Exit releases it.
+        var sourceLeftBehind = false
+        defer { if !sourceLeftBehind { source.close() } }
         let mode = RunMode(flag: r.mode, filePolicy: description.policy.policy, source: source.info)
         var info = source.info
         info.isLive = mode.isLive  // what the outputs (encoder tuning, audio copy) read
@@ -108,6 +111,7 @@ public struct FaceRun {
         let run = try Pipeline(source: source, stages: stages, frameSinks: frameSinks, eventSinks: eventSinks, settings: settings)
         signals.attach(run)
         let result = run.run(progress: r.quiet ? nil : StderrProgressBar.ifTerminal())
+        sourceLeftBehind = result.sourceLeftBehind
         let exit = RunExit.of(result, signal: signals.firstSignal, liveInput: info.isLive)
 
         let (settleNotes, settleError) = outputs.settle(framesWritten: result.stats.framesWritten,
