@@ -118,11 +118,8 @@ import Glibc
         #expect(!r.stderr.contains("crashed"), "\(r.stderr)")
         #expect(r.stderr.contains("aborted (second signal: frames in flight discarded) by SIGINT"), "\(r.stderr)")
         #expect(!r.stderr.contains("sent no frame"), "the abort, not the camera timeout, must end the run: \(r.stderr)")
-        // RunExit.of words a signalled run by its signal alone and drops PipelineResult.sourceLeftBehind,
-        // so the user is not told the camera never let go ("the input did not stop" appears only unsignalled).
-        withKnownIssue("a signalled abort does not say the source was left behind") {
-            #expect(r.stderr.contains("the input did not stop"), "the outcome must say the camera was left behind: \(r.stderr)")
-        }
+        // The user is told the camera never let go, not only which signal ended the run.
+        #expect(r.stderr.contains("the input did not stop"), "the outcome must say the camera was left behind: \(r.stderr)")
         let counts = try #require(FrameCounts(stderr: r.stderr), "\(r.stderr)")
         #expect(counts.read == 10)
         #expect(counts.written > 0)
