@@ -4,9 +4,9 @@ public struct FFmpegSourceOptions: Sendable {
     /// live, files are not, http/hls are live when they report no duration).
     public var isLive: Bool?
     /// Seconds a network input may take to connect, accept (`?listen=1`) and probe.
-    var openTimeout: Double
+    public var openTimeout: Double
     /// Seconds a network stream may stay silent before `read` throws `CaptureError.timedOut`.
-    var readTimeout: Double
+    public var readTimeout: Double
     /// Decoder threads; 0 lets FFmpeg choose from the core count.
     var decoderThreads: Int
     /// Extra demuxer and protocol options for avformat_open_input, e.g. ["rtsp_transport": "tcp"].

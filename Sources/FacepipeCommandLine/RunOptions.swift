@@ -36,6 +36,12 @@ public struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Camera: requested height.") var height: Int?
     @Option(parsing: .unconditional, help: "Camera: requested frame rate.") var fps: Int?
 
+    @Option(parsing: .unconditional, help: "Streams: seconds to wait for the input to open (a listening input: for its sender), default 10.")
+    var openTimeout: Double?
+    @Option(parsing: .unconditional,
+            help: "Cameras and streams: seconds without a frame (camera, default 2) or data (stream, default 10) before the run stops with an error.")
+    var readTimeout: Double?
+
     @Option(parsing: .unconditional, help: "Files: start at this time (seconds) of the input.")
     var start: Double?
     @Option(parsing: .unconditional, help: "Files: process this many seconds of the input.")
@@ -75,6 +81,9 @@ public struct RunOptions: ParsableArguments {
         if let duration, !(duration > 0 && duration.isFinite) {
             throw ValidationError("--duration must be a time > 0 in seconds, got \(duration)")
         }
+        for (name, value) in [("--open-timeout", openTimeout), ("--read-timeout", readTimeout)] {
+            if let value, !(value > 0 && value <= 600) { throw ValidationError("\(name) must be in (0, 600] seconds, got \(value)") }
+        }
         for (name, value) in [("--width", width), ("--height", height), ("--fps", fps)] {
             if let value, value <= 0 { throw ValidationError("\(name) must be > 0, got \(value)") }
         }
@@ -96,6 +105,7 @@ public struct RunOptions: ParsableArguments {
         request.mode = mode
         (request.width, request.height, request.fps) = (width, height, fps)
         (request.start, request.duration) = (start, duration)
+        (request.openTimeout, request.readTimeout) = (openTimeout, readTimeout)
         (request.overwrite, request.noOverwrite) = (overwrite, noOverwrite)
         (request.encoder, request.crf, request.preset, request.fragmented) = (encoder, crf, preset, fragmented)
         request.logLevel = logLevel ?? (verbose ? .warning : .quiet)

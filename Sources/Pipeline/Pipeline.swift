@@ -229,8 +229,8 @@ public struct PipelineResult: @unchecked Sendable {
     let framesNotReturned: Int
     /// True when an abort could not stop the source (blocked in `read`, e.g. a camera that
     /// stopped delivering): the outputs were finalised without it, and its thread is still
-    /// blocked; the process should exit.
-    let sourceLeftBehind: Bool
+    /// blocked: it must not be closed, and the process should exit.
+    public let sourceLeftBehind: Bool
 
     var succeeded: Bool { error == nil }
 }

@@ -29,7 +29,8 @@ public struct RunExit: Sendable, Hashable {
     public static func of(_ result: PipelineResult, signal: Int32?, liveInput: Bool) -> RunExit {
         if let signal {
             let how = result.endedBy == .aborted ? "aborted (second signal: frames in flight discarded)" : "stopped"
-            return RunExit(status: 128 + signal, reason: "\(how) by \(StopSignals.name(of: signal))")
+            let stuck = result.sourceLeftBehind ? "; the input did not stop" : ""
+            return RunExit(status: 128 + signal, reason: "\(how) by \(StopSignals.name(of: signal))\(stuck)")
         }
         if result.error != nil { return RunExit(status: failed, reason: "failed") }
         if result.sourceLeftBehind { return RunExit(status: failed, reason: "aborted; the input did not stop") }

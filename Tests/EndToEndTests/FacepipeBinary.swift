@@ -42,6 +42,22 @@ struct ProbedVideo {
     }
 }
 
+/// The summary's "frames: R read, W written, D dropped, V void; ..." line of a run's stderr.
+struct FrameCounts: CustomStringConvertible {
+    var read: Int, written: Int, dropped: Int, void: Int
+
+    /// nil when stderr has no such line (the run failed before its pipeline ran, or -q).
+    init?(stderr: String) {
+        guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("frames:") }) else { return nil }
+        // "." keeps "29.5 fps" one token, which then is no Int.
+        let numbers = line.split(whereSeparator: { !$0.isNumber && $0 != "." }).compactMap { Int($0) }
+        guard numbers.count >= 4 else { return nil }
+        (read, written, dropped, void) = (numbers[0], numbers[1], numbers[2], numbers[3])
+    }
+
+    var description: String { "\(read) read, \(written) written, \(dropped) dropped, \(void) void" }
+}
+
 /// Every line must be one complete JSON object of schema v1.
 func parseEvents(_ text: String) throws -> [[String: Any]] {
     try text.split(separator: "\n").map { line in

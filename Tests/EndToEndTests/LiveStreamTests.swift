@@ -24,15 +24,12 @@ import TestSupport
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("the live input ended"), "\(r.stderr)")
         #expect(r.stderr.contains("latest policy"))
-        // "frames: R read, W written, D dropped, V void" with R = W + D + V.
-        let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("frames:") })
-        let numbers = line.split(whereSeparator: { !$0.isNumber && $0 != "." }).compactMap { Int($0) }
-        let (read, written, dropped, void) = (numbers[0], numbers[1], numbers[2], numbers[3])
-        #expect(read == written + dropped + void)
-        #expect(dropped > 0, "pushed at 4x real time, some frames must be dropped: \(line)")
-        #expect(written > 0)
+        let counts = try #require(FrameCounts(stderr: r.stderr), "\(r.stderr)")
+        #expect(counts.read == counts.written + counts.dropped + counts.void)
+        #expect(counts.dropped > 0, "pushed at 4x real time, some frames must be dropped: \(counts)")
+        #expect(counts.written > 0)
         let out = try ProbedVideo(video)
-        #expect(out.frames == written)
+        #expect(out.frames == counts.written)
         // Latency is bounded: frames are never queued far behind the source.
         let latency = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("latency") })
         let p99 = try #require(latency.split(separator: ",").first { $0.contains("p99") }?

@@ -59,8 +59,7 @@ import Glibc
         pusher.waitUntilExit()
         #expect(r.status == 129, "\(r.stderr)")
         #expect(r.stderr.contains("stopped by SIGHUP"), "\(r.stderr)")
-        let line = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("frames:") })
-        let written = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }[1]
+        let written = try #require(FrameCounts(stderr: r.stderr), "\(r.stderr)").written
         #expect(written > 0)
         #expect(try ProbedVideo(video).frames == written)
         _ = try parseEvents(try String(contentsOfFile: events, encoding: .utf8))

@@ -14,14 +14,18 @@ import Testing
         #expect(request.detector.engine == .int8 && request.detector.score == 0.4 && request.detector.threads == nil)
         #expect(request.redaction.mode == .pixelate && request.redaction.asksForRedaction)
         #expect(request.logLevel == .warning)  // -v is --log-level warning
+        let timed = try RunOptions.parse(["--open-timeout", "30", "--read-timeout", "0.5"]).request
+        #expect(timed.openTimeout == 30 && timed.readTimeout == 0.5)
 
         let plain = try RunOptions.parse([]).request
         #expect(plain.mode == nil && plain.detectEvery == nil && !plain.redaction.asksForRedaction && plain.logLevel == .quiet)
+        #expect(plain.openTimeout == nil && plain.readTimeout == nil)
     }
 
     @Test func contradictionsAndRangesAreRefused() {
         for arguments in [["-y", "-n"], ["-v", "-q"], ["--detect-every", "0"], ["--crf", "52"], ["--start", "-1"],
-                          ["--duration", "0"], ["--width", "0"], ["--score", "-1"], ["--threads", "65"], ["--live", "--lossless"]] {
+                          ["--duration", "0"], ["--width", "0"], ["--score", "-1"], ["--threads", "65"], ["--live", "--lossless"],
+                          ["--open-timeout", "0"], ["--read-timeout", "-1"], ["--read-timeout", "601"]] {
             #expect(throws: (any Error).self, "\(arguments)") { try RunOptions.parse(arguments) }
         }
     }

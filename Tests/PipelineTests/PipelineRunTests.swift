@@ -237,6 +237,8 @@ import FacepipeCore
         let result = pipeline.run()
         #expect(result.endedBy == .aborted)
         #expect(result.sourceLeftBehind)
+        #expect(RunExit.of(result, signal: SIGINT, liveInput: true) == RunExit(
+            status: 130, reason: "aborted (second signal: frames in flight discarded) by SIGINT (Ctrl-C); the input did not stop"))
         // Live policy: the first ring may have dropped early frames, never the newest.
         #expect(chain.sink.indices.last == 4)
         #expect(result.stats.framesWritten + result.stats.framesDropped == 5)

@@ -40,6 +40,7 @@ public struct FaceRun {
         if (r.start != nil || r.duration != nil) && isCamera {
             throw BadRequest("--start and --duration apply to files and streams, not cameras")
         }
+        if r.openTimeout != nil && isCamera { throw BadRequest("--open-timeout applies to streams, not cameras") }
         var encoderSettings = VideoEncoderSettings()
         if let encoder = r.encoder { encoderSettings.encoder = encoder; encoderSettings.allowsFallback = false }
         if let crf = r.crf { encoderSettings.crf = crf }
@@ -68,7 +69,10 @@ public struct FaceRun {
         let detector = assembly.detector
 
         let source = try openSource(location, isCamera: isCamera)
-        defer { source.close() }
+        // A source the pipeline left behind (aborted while stuck in `read`) is still in use on its own
+        // thread: closing it there unmaps buffers and libv4l2 plugins under that thread. Exit releases it.
+        var sourceLeftBehind = false
+        defer { if !sourceLeftBehind { source.close() } }
         let mode = RunMode(flag: r.mode, filePolicy: description.policy.policy, source: source.info)
         var info = source.info
         info.isLive = mode.isLive  // what the outputs (encoder tuning, audio copy) read
@@ -107,6 +111,7 @@ public struct FaceRun {
         let run = try Pipeline(source: source, stages: stages, frameSinks: frameSinks, eventSinks: eventSinks, settings: settings)
         signals.attach(run)
         let result = run.run(progress: r.quiet ? nil : StderrProgressBar.ifTerminal())
+        sourceLeftBehind = result.sourceLeftBehind
         let exit = RunExit.of(result, signal: signals.firstSignal, liveInput: info.isLive)
 
         let (settleNotes, settleError) = outputs.settle(framesWritten: result.stats.framesWritten,
@@ -138,10 +143,13 @@ public struct FaceRun {
 
     private func openSource(_ location: String, isCamera: Bool) throws -> FrameSource {
         if isCamera {
-            return try V4L2Source(path: location, options: V4L2CaptureOptions(width: request.width, height: request.height,
-                                                                             fps: request.fps))
+            var camera = V4L2CaptureOptions(width: request.width, height: request.height, fps: request.fps)
+            if let seconds = request.readTimeout { camera.timeout = seconds }
+            return try V4L2Source(path: location, options: camera)
         }
         var options = FFmpegSourceOptions()
+        if let seconds = request.openTimeout { options.openTimeout = seconds }
+        if let seconds = request.readTimeout { options.readTimeout = seconds }
         options.start = request.start
         options.duration = request.duration
         options.isLive = RunMode.sourceIsLive(request.mode)

@@ -22,6 +22,10 @@ public struct RunRequest: Sendable {
     public var width: Int?
     public var height: Int?
     public var fps: Int?
+    /// Streams: seconds to open (a listening input: for its sender to connect); nil: the source's default.
+    public var openTimeout: Double?
+    /// Cameras and streams: seconds without a frame or data before the run stops; nil: the source's default.
+    public var readTimeout: Double?
     /// Files: the part of the input to process (seconds).
     public var start: Double?
     public var duration: Double?
