@@ -277,6 +277,6 @@ func expectedPlane(_ before: [UInt8], planeWidth: Int, planeHeight: Int, chroma 
         #expect(error("hold_seconds: 0.2", "hold_second: 0.2").contains("hold_second"))
         #expect(RGBColor(hex: "#20a0Ff") == RGBColor(r: 0x20, g: 0xA0, b: 0xFF) && RGBColor(hex: "#12345") == nil)
         #expect(RGBColor(r: 1, g: 2, b: 255).description == "#0102FF")
-        #expect(shipped.summary == "blur, ellipse, margin 0.4, strength 0.2, score >= 0.05")
+        #expect(shipped.summary == "blur, ellipse, margin 0.4, strength 0.2, score >= 0.02")
     }
 }
