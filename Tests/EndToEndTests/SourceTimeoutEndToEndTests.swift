@@ -18,10 +18,8 @@ import Glibc
     static let bound = 10.0
 
     @Test(.timeLimit(.minutes(1))) func aCameraThatStallsEndsTheRunWithATimeoutErrorAndKeepsItsFrames() throws {
-        let camera = try LinkedFakeCamera(stallAfter: 20)
+        let (camera, dir, video, events) = try CameraRunFiles(scratch: "e2e-camera-stall", stallAfter: 20).unpacked
         defer { camera.remove() }
-        let dir = try TestPaths.scratch("e2e-camera-stall")
-        let video = dir.appendingPathComponent("out.mp4").path, events = dir.appendingPathComponent("ev.jsonl").path
         let run = try BackgroundRun(["run", "--input", camera.device, "--output", video, "--events", events,
                                      "--read-timeout", "0.5", "--threads", "1"])
         // The partial video appears once the camera streams; its 20 frames take two thirds of a second,
@@ -37,13 +35,8 @@ import Glibc
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("camera \(camera.device) sent no frame for 0.5 s"), "\(r.stderr)")
         #expect(elapsed < Self.bound, "the run took \(elapsed) s to end after the camera started, with a 0.5 s timeout")
-        let counts = try #require(FrameCounts(stderr: r.stderr), "\(r.stderr)")
+        let counts = try expectWhatArrivedIsKept(stderr: r.stderr, video: video, events: events)
         #expect(counts.read == 20, "the camera sent 20 frames before it stalled")
-        #expect(counts.written > 0)
-        #expect(try ProbedVideo(video).frames == counts.written)
-        let text = try String(contentsOfFile: events, encoding: .utf8)
-        #expect(text.isEmpty || text.hasSuffix("\n"))
-        _ = try parseEvents(text)
         #expect(folderListing(dir) == ["ev.jsonl", "out.mp4"])
     }
 
@@ -86,20 +79,15 @@ import Glibc
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("\(url): no data for 0.5 s, giving up"), "\(r.stderr)")
         #expect(elapsed < Self.bound, "the run took \(elapsed) s to end after the sender went quiet, with a 0.5 s read timeout")
-        let counts = try #require(FrameCounts(stderr: r.stderr), "\(r.stderr)")
+        let counts = try expectWhatArrivedIsKept(stderr: r.stderr, video: video, events: events)
         #expect(counts.read > 5, "frames sent before the stall must arrive: \(counts)")
-        #expect(counts.written > 0)
-        #expect(try ProbedVideo(video).frames == counts.written)
-        _ = try parseEvents(try String(contentsOfFile: events, encoding: .utf8))
     }
 
     /// A camera stuck in `read` (a 30 s timeout that will not fire in time): the first Ctrl-C cannot
     /// stop the source, the second aborts and the run leaves it behind after the pipeline's 1 s grace.
     @Test(.timeLimit(.minutes(1))) func aSecondCtrlCEndsARunWhoseCameraIsStuckInRead() throws {
-        let camera = try LinkedFakeCamera(stallAfter: 10)
+        let (camera, dir, video, events) = try CameraRunFiles(scratch: "e2e-abort-stuck", stallAfter: 10).unpacked
         defer { camera.remove() }
-        let dir = try TestPaths.scratch("e2e-abort-stuck")
-        let video = dir.appendingPathComponent("out.mp4").path, events = dir.appendingPathComponent("ev.jsonl").path
         let run = try BackgroundRun(["run", "--input", camera.device, "--output", video, "--events", events,
                                      "--read-timeout", "30", "--threads", "1"])
         // The partial video appears once the camera is open and streaming; its 10 frames take a third
@@ -120,14 +108,36 @@ import Glibc
         #expect(!r.stderr.contains("sent no frame"), "the abort, not the camera timeout, must end the run: \(r.stderr)")
         // The user is told the camera never let go, not only which signal ended the run.
         #expect(r.stderr.contains("the input did not stop"), "the outcome must say the camera was left behind: \(r.stderr)")
-        let counts = try #require(FrameCounts(stderr: r.stderr), "\(r.stderr)")
+        let counts = try expectWhatArrivedIsKept(stderr: r.stderr, video: video, events: events)
         #expect(counts.read == 10)
-        #expect(counts.written > 0)
-        #expect(try ProbedVideo(video).frames == counts.written)
-        let text = try String(contentsOfFile: events, encoding: .utf8)
-        #expect(text.isEmpty || text.hasSuffix("\n"))
-        _ = try parseEvents(text)
         #expect(folderListing(dir) == ["ev.jsonl", "out.mp4"])
+    }
+}
+
+/// What arrived before the input went quiet (or the run was aborted) is kept: a readable video of
+/// every frame written, at least one, and whole event lines. Returns the run's frame counts.
+private func expectWhatArrivedIsKept(stderr: String, video: String, events: String) throws -> FrameCounts {
+    let counts = try #require(FrameCounts(stderr: stderr), "\(stderr)")
+    #expect(counts.written > 0)
+    #expect(try ProbedVideo(video).frames == counts.written)
+    let text = try String(contentsOfFile: events, encoding: .utf8)
+    #expect(text.isEmpty || text.hasSuffix("\n"))
+    _ = try parseEvents(text)
+    return counts
+}
+
+/// A stalling fake camera and the scratch folder with the output paths of a run that reads it.
+private struct CameraRunFiles {
+    let camera: LinkedFakeCamera
+    let dir: URL
+
+    init(scratch: String, stallAfter frames: Int) throws {
+        camera = try LinkedFakeCamera(stallAfter: frames)
+        dir = try TestPaths.scratch(scratch)
+    }
+
+    var unpacked: (LinkedFakeCamera, URL, String, String) {
+        (camera, dir, dir.appendingPathComponent("out.mp4").path, dir.appendingPathComponent("ev.jsonl").path)
     }
 }
 
