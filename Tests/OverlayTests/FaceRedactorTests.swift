@@ -273,10 +273,10 @@ func expectedPlane(_ before: [UInt8], planeWidth: Int, planeHeight: Int, chroma 
         #expect(error("mode: blur", "mode: smudge").contains("mode"))
         #expect(error("color: \"#000000\"", "color: black").contains("color"))
         #expect(error("margin: 0.4", "margin: -1").contains("r.yaml: margin"))
-        #expect(error("score: 0.02", "score: 1.5").contains("score"))
+        #expect(error("score: 0.05", "score: 1.5").contains("score"))
         #expect(error("hold_seconds: 0.2", "hold_second: 0.2").contains("hold_second"))
         #expect(RGBColor(hex: "#20a0Ff") == RGBColor(r: 0x20, g: 0xA0, b: 0xFF) && RGBColor(hex: "#12345") == nil)
         #expect(RGBColor(r: 1, g: 2, b: 255).description == "#0102FF")
-        #expect(shipped.summary == "blur, ellipse, margin 0.4, strength 0.2, score >= 0.02")
+        #expect(shipped.summary == "blur, ellipse, margin 0.4, strength 0.2, score >= 0.05")
     }
 }

@@ -11,13 +11,13 @@ public struct RedactionSettings: Decodable, Sendable, Equatable {
     public var holdSeconds: Double
 
     /// The values shipped in Configs/redaction.yaml (a test keeps the two equal).
-    public static let standard = RedactionSettings(style: .standard, score: 0.02, holdSeconds: 0.2)
+    public static let standard = RedactionSettings(style: .standard, score: 0.05, holdSeconds: 0.2)
 
     public init(style: RedactionStyle, score: Float, holdSeconds: Double) {
         self.style = style; self.score = score; self.holdSeconds = holdSeconds
     }
 
-    /// "blur, ellipse, margin 0.4, strength 0.2, score >= 0.02", for the run's messages.
+    /// "blur, ellipse, margin 0.4, strength 0.2, score >= 0.05", for the run's messages.
     public var summary: String {
         let strength = style.mode == .blur ? "strength \(style.blurRadius)"
             : style.mode == .pixelate ? "strength \(style.blockSize)" : "colour \(style.color)"
