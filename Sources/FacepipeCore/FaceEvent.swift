@@ -15,6 +15,8 @@ public struct FaceEvent: Sendable, Hashable {
     public enum EndReason: String, Sendable, Hashable {
         case lost
         case endOfStream = "end_of_stream"
+        /// The camera cut to another shot (the tracker's `scene_cut`).
+        case sceneCut = "scene_cut"
     }
 
     /// Summary carried by `track_end` events.

@@ -24,6 +24,9 @@ public final class VideoFrame: @unchecked Sendable {
     public var detections: [Detection] = []
     /// True when the detector ran on this frame (false: skipped by --detect-every or a live drop).
     public var detected = false
+    /// How different the picture is from the previous frame's, 0...1 (the track stage's
+    /// `SceneChangeMeter`); the tracker takes a change at or above its `scene_cut` for a camera cut.
+    public var sceneChange: Float = 0
     /// Tracker output in source pixels.
     public var faces: [TrackedFace] = []
     /// Regions to hide when redacting, in source pixels (before the mask's margin): every face
@@ -75,6 +78,7 @@ public final class VideoFrame: @unchecked Sendable {
         redactions.removeAll(keepingCapacity: true)
         events.removeAll(keepingCapacity: true)
         detected = false
+        sceneChange = 0
     }
 
     /// Copies pixels and metadata from another frame (used when a stage must keep a frame it does not own).
@@ -93,6 +97,7 @@ public final class VideoFrame: @unchecked Sendable {
         redactions.removeAll(keepingCapacity: true); redactions.append(contentsOf: other.redactions)
         events.removeAll(keepingCapacity: true); events.append(contentsOf: other.events)
         detected = other.detected
+        sceneChange = other.sceneChange
     }
 }
 

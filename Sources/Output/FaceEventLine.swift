@@ -40,6 +40,7 @@ extension LineBuffer {
         switch summary.reason {
         case .lost: append("lost")
         case .endOfStream: append("end_of_stream")
+        case .sceneCut: append("scene_cut")
         }
         append("\",\"first_t\":")
         append(summary.firstTime, places: 6)

@@ -8,7 +8,9 @@ import FacepipeCore
 /// lost; (2) low-score detections vs followed tracks still unmatched; (3) tentative tracks
 /// vs high-score detections left over. Unmatched tentative tracks are dropped, unmatched
 /// followed tracks become lost, leftover high-score detections start tentative tracks.
-/// Frames where detection did not run only move every track along its prediction.
+/// Frames where detection did not run only move every track along its prediction. A camera
+/// cut (the frame's `sceneChange` at or above `scene_cut`) first ends every track: the face now
+/// at a track's predicted place belongs to another shot and must get a new ID.
 ///
 /// Used from one thread. After warm-up an update allocates nothing.
 public final class ByteTrack {
@@ -44,18 +46,20 @@ public final class ByteTrack {
     /// Tracks one frame: its detections, fills `frame.faces` and `events`.
     public func update(_ frame: VideoFrame) {
         update(detections: frame.detections, detected: frame.detected, time: frame.seconds,
-               frame: frame.index, faces: &frame.faces)
+               frame: frame.index, sceneChange: frame.sceneChange, faces: &frame.faces)
     }
 
     /// Tracks one frame. `time` is the frame's stream time in seconds; `detected` is false
     /// when the detector did not run on it (then `detections` is ignored and tracks only
-    /// move on their predictions). `faces` receives the confirmed tracks to show.
+    /// move on their predictions); `sceneChange` is the picture's change from the previous
+    /// frame (`SceneChangeMeter`). `faces` receives the confirmed tracks to show.
     public func update(detections: [Detection], detected: Bool, time: Double, frame: Int,
-                       faces: inout [TrackedFace]) {
+                       sceneChange: Float = 0, faces: inout [TrackedFace]) {
         events.removeAll(keepingCapacity: true)
         faces.removeAll(keepingCapacity: true)
         startedNow.removeAll(keepingCapacity: true)
         detectionConfirmed.removeAll(keepingCapacity: true)
+        if config.isSceneCut(sceneChange) { endAll(reason: .sceneCut, time: time, frame: frame) }
         for i in tracks.indices {
             tracks[i].predict(to: time)
             tracks[i].matchedNow = false
@@ -70,8 +74,13 @@ public final class ByteTrack {
     /// tracker. `time`/`frame` are those of the last frame of the stream.
     public func finish(time: Double, frame: Int) {
         events.removeAll(keepingCapacity: true)
+        endAll(reason: .endOfStream, time: time, frame: frame)
+    }
+
+    /// Ends every confirmed track with `reason` and forgets the tentative ones.
+    private func endAll(reason: FaceEvent.EndReason, time: Double, frame: Int) {
         for track in tracks where track.isConfirmed {
-            events.append(endEvent(track, reason: .endOfStream, time: time, frame: frame))
+            events.append(endEvent(track, reason: reason, time: time, frame: frame))
         }
         tracks.removeAll(keepingCapacity: true)
     }

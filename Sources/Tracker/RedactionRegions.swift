@@ -23,11 +23,13 @@ public struct RedactionRegions: Sendable {
 
     private struct Held: Sendable { var box: Box; var time: Double }
     private var held: [Held] = []
+    private var cutBoxes: [Box] = []  // scratch of `holdLiveBoxes`
 
     public init(score: Float, holdSeconds: Double) {
         self.score = score
         self.holdSeconds = holdSeconds
         held.reserveCapacity(Self.maxHeld)
+        cutBoxes.reserveCapacity(64)
     }
 
     /// Fills `regions` for a frame the tracker has just updated with these `detections`
@@ -51,6 +53,17 @@ public struct RedactionRegions: Sendable {
             }
         }
         for entry in held { regions.append(entry.box) }
+    }
+
+    /// Holds the box of every track the tracker keeps, as if each were a detection at `time`:
+    /// called before a camera cut ends them all.
+    public mutating func holdLiveBoxes(of tracker: ByteTrack, time: Double) {
+        tracker.appendLiveBoxes(to: &cutBoxes)
+        for box in cutBoxes {
+            if held.count == Self.maxHeld { held.removeFirst() }
+            held.append(Held(box: box, time: time))
+        }
+        cutBoxes.removeAll(keepingCapacity: true)
     }
 
     /// Forgets held detections (a new stream).

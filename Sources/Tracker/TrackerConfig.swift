@@ -28,7 +28,13 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
     var faceEveryFrames: Int
     /// ...and at least this many seconds apart (0: no time limit).
     var faceMinSeconds: Double
+    /// A frame whose picture changed this much from the previous one (`VideoFrame.sceneChange`)
+    /// is a camera cut: every track ends there (reason scene_cut). 0 turns cut handling off.
+    var sceneCut: Float
     var kalman: KalmanNoise
+
+    /// Whether a frame with this picture change (`VideoFrame.sceneChange`) is a camera cut.
+    func isSceneCut(_ change: Float) -> Bool { sceneCut > 0 && change >= sceneCut }
 
     /// Noise of the constant-velocity box filter, as fractions of the box size
     /// (width for x and width, height for y and height), so one setting fits near and far faces.
@@ -59,6 +65,7 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
         case fuseScore = "fuse_score", minHits = "min_hits"
         case maxLostSeconds = "max_lost_seconds", showLostSeconds = "show_lost_seconds"
         case faceEveryFrames = "face_every_frames", faceMinSeconds = "face_min_seconds"
+        case sceneCut = "scene_cut"
         case kalman
     }
 
@@ -67,17 +74,18 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
         highScore: 0.7, lowScore: 0.2, newTrackScore: 0.9,
         matchIoUHigh: 0.2, matchIoULow: 0.5, matchIoUTentative: 0.3, fuseScore: true,
         minHits: 3, maxLostSeconds: 1.5, showLostSeconds: 0.25,
-        faceEveryFrames: 1, faceMinSeconds: 0,
+        faceEveryFrames: 1, faceMinSeconds: 0, sceneCut: 0.09,
         kalman: KalmanNoise(positionNoise: 0.25, velocityNoise: 1.0, measurementNoise: 0.1, initialVelocityStd: 2.0))
 
     public init(highScore: Float, lowScore: Float, newTrackScore: Float, matchIoUHigh: Float, matchIoULow: Float,
                 matchIoUTentative: Float, fuseScore: Bool, minHits: Int, maxLostSeconds: Double,
-                showLostSeconds: Double, faceEveryFrames: Int, faceMinSeconds: Double, kalman: KalmanNoise) {
+                showLostSeconds: Double, faceEveryFrames: Int, faceMinSeconds: Double, sceneCut: Float,
+                kalman: KalmanNoise) {
         self.highScore = highScore; self.lowScore = lowScore; self.newTrackScore = newTrackScore
         self.matchIoUHigh = matchIoUHigh; self.matchIoULow = matchIoULow; self.matchIoUTentative = matchIoUTentative
         self.fuseScore = fuseScore; self.minHits = minHits; self.maxLostSeconds = maxLostSeconds
         self.showLostSeconds = showLostSeconds; self.faceEveryFrames = faceEveryFrames
-        self.faceMinSeconds = faceMinSeconds; self.kalman = kalman
+        self.faceMinSeconds = faceMinSeconds; self.sceneCut = sceneCut; self.kalman = kalman
     }
 
     /// Reads and checks a settings file; errors name the file and the bad key.
@@ -107,6 +115,7 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
                   "must be in 0...max_lost_seconds, found \(showLostSeconds)")
         try check(faceEveryFrames >= 1, "face_every_frames", "must be at least 1, found \(faceEveryFrames)")
         try check(faceMinSeconds >= 0, "face_min_seconds", "must be >= 0, found \(faceMinSeconds)")
+        try check((0...1).contains(sceneCut), "scene_cut", "must be in 0...1 (0: off), found \(sceneCut)")
         for (key, value) in [("kalman.position_noise", kalman.positionNoise), ("kalman.velocity_noise", kalman.velocityNoise),
                              ("kalman.measurement_noise", kalman.measurementNoise),
                              ("kalman.initial_velocity_std", kalman.initialVelocityStd)] {

@@ -1,12 +1,14 @@
 import FacepipeCore
 
-/// The pipeline's tracking step: turns `frame.detections` into `frame.faces` with stable
-/// IDs and puts the frame's face events on it (`frame.events`: the pipeline's sink side writes
+/// The pipeline's tracking step: measures how much each picture changed (camera cuts end
+/// tracks), turns `frame.detections` into `frame.faces` with stable IDs and puts the frame's
+/// face events on it (`frame.events`: the pipeline's sink side writes
 /// them). When redacting, it also fills `frame.redactions` with every region to hide (see
 /// `RedactionRegions`).
 public final class TrackerStage: EventMakingStage {
     public let name = "track"
     public let tracker: ByteTrack
+    private var sceneChange = SceneChangeMeter()
     private var redaction: RedactionRegions?
     /// The track_end events of the tracks the end of the stream ended, until taken.
     private var finalEvents: [FaceEvent] = []
@@ -27,6 +29,12 @@ public final class TrackerStage: EventMakingStage {
     public func process(_ frame: VideoFrame) throws {
         frameWidth = Float(frame.width)
         frameHeight = Float(frame.height)
+        frame.sceneChange = sceneChange.measure(frame)
+        if tracker.config.isSceneCut(frame.sceneChange) {
+            // Recall first: what was hidden before the cut stays hidden until the detector has
+            // looked at the new shot (a cut taken by mistake must not uncover a face).
+            redaction?.holdLiveBoxes(of: tracker, time: frame.seconds)
+        }
         tracker.update(frame)
         redaction?.update(tracker: tracker, detections: frame.detections, detected: frame.detected,
                           time: frame.seconds, regions: &frame.redactions)
@@ -36,6 +44,7 @@ public final class TrackerStage: EventMakingStage {
     /// Ends the tracks still alive (reason end_of_stream); their events wait for `takeFinalEvents`.
     public func finish(lastTime: Double, lastFrame: Int) throws {
         tracker.finish(time: lastTime, frame: lastFrame)
+        sceneChange.reset()
         redaction?.reset()
         collectEvents(into: &finalEvents)
     }

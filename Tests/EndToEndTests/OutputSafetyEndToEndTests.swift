@@ -83,6 +83,26 @@ import TestSupport
         #expect(try String(contentsOfFile: events, encoding: .utf8) == "old events\n")
     }
 
+    /// Without --events, the events file goes beside the video, named after it, not into the working folder.
+    @Test func theEventsFileFollowsTheVideoWhenNotNamed() throws {
+        let dir = try TestPaths.scratch("e2e-beside")
+        let input = try input(in: dir)
+        let work = dir.appendingPathComponent("work"), out = dir.appendingPathComponent("out")
+        for folder in [work, out] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let r = try runTool(FacepipeBinary.path, ["run", "--input", input, "--output", out.appendingPathComponent("clip.v1.mp4").path],
+                            check: false, directory: work)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(folderListing(out) == ["clip.v1.jsonl", "clip.v1.mp4"])
+        #expect(folderListing(work).isEmpty, "nothing is written to the working folder")
+        _ = try parseEvents(try String(contentsOfFile: out.appendingPathComponent("clip.v1.jsonl").path, encoding: .utf8))
+        // A relative video path: the events file sits beside it, relative to the same folder.
+        let relative = try runTool(FacepipeBinary.path, ["run", "--input", input, "--output", "../out/second.mkv"],
+                                   check: false, directory: work)
+        #expect(relative.status == 0, "\(relative.stderr)")
+        #expect(folderListing(out) == ["clip.v1.jsonl", "clip.v1.mp4", "second.jsonl", "second.mkv"])
+        #expect(folderListing(work).isEmpty)
+    }
+
     /// With -y, a run that fails before its first frame still leaves the old files as they were.
     @Test(arguments: ["events in /proc", "not a video", "bad tracker key", "detect-every 0"])
     func aRunThatFailsBeforeItsFirstFrameLeavesExistingFilesUntouched(failure: String) throws {

@@ -37,6 +37,26 @@ import TestSupport
         #expect(r.stderr.contains("frames: \(source.frames) read, \(source.frames) written, 0 dropped"))
     }
 
+    /// No track spans a camera cut. The sample clip's first 240 frames, as coded, cut at frames 20,
+    /// 82 and 211 (found by eye): stage, close-up, stage, audience. Every track's first and last
+    /// frames lie in one shot, and the performer's track ends at the cut to the audience.
+    @Test func noTrackSpansACameraCut() throws {
+        let dir = try TestPaths.scratch("e2e-cuts")
+        let input = try Self.makeInput("cuts.mp4", ["-fps_mode", "passthrough", "-c:v", "libx264", "-an"], frames: 240, in: dir)
+        let events = dir.appendingPathComponent("ev.jsonl").path
+        let r = try FacepipeBinary.run(["run", "--input", input, "--output", "none", "--events", events])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ends = try parseEvents(try String(contentsOfFile: events, encoding: .utf8))
+            .filter { $0["event"] as? String == "track_end" }
+        let shots = [0..<20, 20..<82, 82..<211, 211..<240]
+        for end in ends {
+            let first = end["first_frame"] as? Int ?? -1, last = end["last_frame"] as? Int ?? -1
+            #expect(shots.contains { $0.contains(first) && $0.contains(last) }, "\(end)")
+        }
+        #expect(ends.contains { $0["reason"] as? String == "scene_cut" && $0["frame"] as? Int == 211 }, "\(ends)")
+        #expect(ends.contains { ($0["first_frame"] as? Int ?? 0) >= 211 }, "the audience's faces get tracks of their own")
+    }
+
     @Test func truncatedFileStillGivesAPlayableVideo() throws {
         let dir = try TestPaths.scratch("e2e-trunc")
         let full = try Self.makeInput("full.ts", ["-c:v", "libx264", "-an"], frames: 90, in: dir)

@@ -11,8 +11,9 @@ final class ScriptedRun {
 
     init(_ config: TrackerConfig = .standard) { tracker = ByteTrack(config: config) }
 
-    func step(_ detections: [Detection], time: Double, frame: Int, detected: Bool = true) {
-        tracker.update(detections: detections, detected: detected, time: time, frame: frame, faces: &buffer)
+    func step(_ detections: [Detection], time: Double, frame: Int, detected: Bool = true, sceneChange: Float = 0) {
+        tracker.update(detections: detections, detected: detected, time: time, frame: frame, sceneChange: sceneChange,
+                       faces: &buffer)
         faces.append(buffer)
         events.append(contentsOf: tracker.events)
     }
@@ -200,5 +201,33 @@ func face(_ cx: Float, _ cy: Float, size: Float = 40, score: Float = 0.9) -> Det
         for f in 0..<10 { run.step(broken + [face(100, 100)], time: Double(f) / fps, frame: f) }
         #expect(run.events(.trackStart).count == 1)
         #expect(run.faces[9].count == 1 && run.faces[9][0].box.x.isFinite && abs(run.faces[9][0].box.centerX - 100) < 0.5)
+    }
+
+    /// After a camera cut the face where a track was is someone else: the track ends (scene_cut)
+    /// and the face gets a new ID once confirmed; without cut handling it would inherit the ID.
+    @Test func aCameraCutEndsEveryTrackAndTheNextShotsFaceGetsANewID() {
+        func play(_ config: TrackerConfig) -> ScriptedRun {
+            let run = ScriptedRun(config)
+            for f in 0..<20 {
+                let detection = f < 10 ? face(100, 100) : face(104, 98)  // the next shot's face, near where the last was
+                run.step([detection], time: Double(f) / fps, frame: f, sceneChange: f == 10 ? 0.2 : 0.02)
+            }
+            return run
+        }
+        let cut = play(.standard)
+        #expect(cut.events(.trackEnd).map { "\($0.track)@\($0.frame):\($0.summary!.reason.rawValue)" } == ["1@10:scene_cut"])
+        #expect(cut.events(.trackEnd).first?.summary?.lastFrame == 9)
+        #expect(cut.events(.trackStart).map { "\($0.track)@\($0.frame)" } == ["1@2", "2@12"])
+        #expect(cut.faces[10].isEmpty && cut.faces[11].isEmpty, "nothing shown until the new face is confirmed")
+        #expect(cut.faces[19].map(\.id) == [2])
+
+        var off = TrackerConfig.standard
+        off.sceneCut = 0
+        let carried = play(off)
+        #expect(carried.events(.trackEnd).isEmpty && Set(carried.faces.flatMap { $0.map(\.id) }) == [1])
+        // Changes under the threshold are motion, not cuts.
+        let below = ScriptedRun()
+        for f in 0..<20 { below.step([face(100, 100)], time: Double(f) / fps, frame: f, sceneChange: 0.08) }
+        #expect(below.events(.trackStart).count == 1 && below.events(.trackEnd).isEmpty)
     }
 }

@@ -37,6 +37,39 @@ import TestSupport
         #expect(stage.takeFinalEvents().isEmpty, "final events are handed over once")
     }
 
+    /// The stage measures each real frame's change itself: on the demo clip's cut at frame 211 the
+    /// track ends, and with --detect-every 3 (no detection on 211) what redaction hid before the cut
+    /// stays hidden until the detector has seen the new shot.
+    @Test func aRealCutEndsTracksAndRedactionHoldsTheirBoxesUntilTheNextDetection() throws {
+        let clip = try DecodedClip(TestPaths.data("videos/short_hamilton_clip.mp4"), width: 640, height: 360)
+        let frame = VideoFrame()
+        for _ in 0..<200 { #expect(try clip.next(into: frame)) }
+        let stage = TrackerStage(config: .standard, redaction: RedactionRegions(score: 0.3, holdSeconds: 0.05))
+        let before = Box(x: 300, y: 60, width: 60, height: 70), after = Box(x: 306, y: 64, width: 58, height: 68)
+        var events: [FaceEvent] = [], shown: [Int: [Int]] = [:], hidden: [Int: [Box]] = [:]
+        for index in 200..<224 {
+            #expect(try clip.next(into: frame))
+            frame.resetMetadata()
+            frame.index = index
+            frame.timeBase = Rational(1001, 30_000)
+            frame.pts = Int64(index)
+            frame.detected = index % 3 == 0
+            if frame.detected { frame.detections.append(Detection(box: index < 211 ? before : after, score: 0.95)) }
+            try stage.process(frame)
+            events += frame.events
+            shown[index] = frame.faces.map(\.id)
+            hidden[index] = frame.redactions
+        }
+        #expect(frame.sceneChange < 0.06)
+        let ends = events.filter { $0.kind == .trackEnd }
+        #expect(ends.map { "\($0.track)@\($0.frame):\($0.summary!.reason.rawValue)" } == ["1@211:scene_cut"])
+        #expect(events.filter { $0.kind == .trackStart }.map(\.track) == [1, 2])
+        #expect(shown[210] == [1] && shown[211] == [] && shown[223] == [2])
+        // Frames 211 and 212 come before the next detection (213): the old box is still hidden.
+        for index in [211, 212] { #expect(hidden[index]?.contains { $0.iou(before) > 0.8 } == true, "frame \(index)") }
+        #expect(hidden[213]?.contains { $0.iou(after) > 0.9 } == true)
+    }
+
     @Test func shippedConfigIsTheStandardOne() throws {
         let config = try TrackerConfig.load(fromFile: TestPaths.repo("Configs/tracker.yaml").path)
         #expect(config == TrackerConfig.standard)

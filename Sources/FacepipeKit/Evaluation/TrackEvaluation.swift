@@ -79,7 +79,7 @@ struct TrackEvaluation {
 
     /// Scores other tracker settings on the detections of a run, without running the detector
     /// again: a fresh tracker sees exactly what the pipeline's tracker stage saw (detections,
-    /// whether detection ran, stream time, index), so the run's own settings give back its faces.
+    /// whether detection ran, stream time, index, picture change), so the run's own settings give back its faces.
     /// The detector must have kept detections down to `config.lowScore` (see `TrackEvaluationRequest`).
     func rescore(_ result: TrackVideoResult, against truth: TrackGroundTruth, with config: TrackerConfig) -> TrackingScores {
         truth.score(Self.replay(result.recorded, frames: result.frames, config: config), iouThreshold: iouThreshold)
@@ -91,7 +91,8 @@ struct TrackEvaluation {
         var facesByFrame: [Int: [TrackedFace]] = [:]
         for index in 0..<frames {
             guard let frame = recorded[index] else { continue }
-            tracker.update(detections: frame.detections, detected: frame.detected, time: frame.time, frame: index, faces: &faces)
+            tracker.update(detections: frame.detections, detected: frame.detected, time: frame.time, frame: index,
+                           sceneChange: frame.sceneChange, faces: &faces)
             facesByFrame[index] = faces
         }
         return facesByFrame

@@ -5,6 +5,8 @@ struct RecordedFrame: Sendable {
     var time: Double
     var detected: Bool
     var detections: [Detection]
+    /// The picture's change from the previous frame (what tells the tracker of camera cuts).
+    var sceneChange: Float = 0
     var faces: [TrackedFace]
     /// The regions redaction hid (empty unless the run redacts).
     var redactions: [Box] = []
@@ -24,7 +26,8 @@ final class TrackedFaceRecorder: FrameSink {
 
     func write(_ frame: VideoFrame) throws {
         frames[frame.index] = RecordedFrame(time: frame.seconds, detected: frame.detected,
-                                            detections: frame.detected ? frame.detections : [], faces: frame.faces,
+                                            detections: frame.detected ? frame.detections : [],
+                                            sceneChange: frame.sceneChange, faces: frame.faces,
                                             redactions: frame.redactions)
         framesWritten += 1
     }

@@ -33,7 +33,8 @@ public struct FaceRun {
             throw BadRequest("no input: give --input (a file, URL or /dev/videoN); \(descriptionPath) has no default")
         }
         let videoPath = Self.output(r.output, fallback: description.outputs.video ? description.defaults.output : nil)
-        let eventsPath = Self.output(r.events, fallback: description.outputs.events ? description.defaults.events : nil)
+        let eventsPath = Self.output(r.events, fallback: description.outputs.events
+                                     ? Self.defaultEvents(description.defaults.events, beside: videoPath) : nil)
         guard videoPath != nil || eventsPath != nil else {
             throw BadRequest("nothing to produce: both the video and the events output are disabled")
         }
@@ -134,6 +135,24 @@ public struct FaceRun {
         }
         if exit.status != RunExit.completed { return exit.status }
         return settleError != nil ? 1 : 0
+    }
+
+    /// The events file when --events is not given: beside the video and named after it
+    /// (`out/clip.mp4` -> `out/clip.jsonl`) when the video is a file, so one run's outputs stay
+    /// together; else the pipeline's own default (a file in the working folder, or stdout).
+    static func defaultEvents(_ pipelineDefault: String?, beside video: String?) -> String? {
+        guard let pipelineDefault, pipelineDefault != "-", let video, !video.contains("://"), video != "-",
+              !isSpecialFile(video) else { return pipelineDefault }
+        let name = video[(video.lastIndex(of: "/").map { video.index(after: $0) } ?? video.startIndex)...]
+        // The extension is what follows the name's last dot (".hidden" has none).
+        let stem = name.lastIndex(of: ".").flatMap { $0 > name.startIndex ? $0 : nil } ?? video.endIndex
+        return String(video[..<stem]) + ".jsonl"
+    }
+
+    /// A device, FIFO or socket (e.g. /dev/null): nothing can be put beside it.
+    private static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
     }
 
     private static func output(_ flag: String?, fallback: String?) -> String? {
