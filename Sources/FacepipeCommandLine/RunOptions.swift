@@ -16,7 +16,7 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Annotated video to write (.mp4/.mkv/.mov/.ts). 'none' disables it. An existing file is kept unless -y.")
     var output: String?
 
-    @Option(help: "Face events as JSON Lines: a file, or '-' for stdout. 'none' disables them.")
+    @Option(help: "Face events as JSON Lines: a file, or '-' for stdout. 'none' disables them. Not given: the pipeline's default; an events file then goes beside the video, named after it (out/x.mp4 -> out/x.jsonl).")
     var events: String?
 
     @OptionGroup var modelOptions: ModelOptions

@@ -8,7 +8,9 @@ import FacepipeCore
 /// - every detection at or above `score` that no confirmed track took (weak faces the tracker
 ///   never follows, the first hits of a tentative track), kept in place for `holdSeconds` and at
 ///   least until the next frame the detector runs on, so `--detect-every N` and a detector that
-///   blinks do not uncover them.
+///   blinks do not uncover them;
+/// - at a camera cut, where every track ends, each track's box for as long as the track could
+///   have coasted (`max_lost_seconds`): a cut taken by mistake uncovers nothing.
 ///
 /// Used from one thread, beside the tracker. After warm-up an update allocates nothing.
 public struct RedactionRegions: Sendable {
@@ -21,7 +23,8 @@ public struct RedactionRegions: Sendable {
     /// A held box overlapping a new detection at least this much is taken to be the same face.
     static let sameFaceIoU: Float = 0.5
 
-    private struct Held: Sendable { var box: Box; var time: Double }
+    /// A box kept hidden from `time` for `seconds` (and at least until the next detector run).
+    private struct Held: Sendable { var box: Box; var time: Double; var seconds: Double }
     private var held: [Held] = []
     private var cutBoxes: [Box] = []  // scratch of `holdLiveBoxes`
 
@@ -40,28 +43,30 @@ public struct RedactionRegions: Sendable {
         tracker.appendLiveBoxes(to: &regions)
         if detected {
             // Only a detector run can show that a held face has gone; skipped frames keep them all.
-            held.removeAll { time - $0.time > holdSeconds || $0.time > time }
+            held.removeAll { time - $0.time > $0.seconds || $0.time > time }
             for (d, detection) in detections.enumerated()
             where detection.score >= score && !tracker.isTakenByConfirmedTrack(detection: d) {
                 // The same face found again replaces its older box: one mask per face, where it is now.
                 if let same = held.firstIndex(where: { $0.box.iou(detection.box) >= Self.sameFaceIoU }) {
-                    held[same] = Held(box: detection.box, time: time)
+                    held[same] = Held(box: detection.box, time: time, seconds: holdSeconds)
                     continue
                 }
                 if held.count == Self.maxHeld { held.removeFirst() }
-                held.append(Held(box: detection.box, time: time))
+                held.append(Held(box: detection.box, time: time, seconds: holdSeconds))
             }
         }
         for entry in held { regions.append(entry.box) }
     }
 
-    /// Holds the box of every track the tracker keeps, as if each were a detection at `time`:
-    /// called before a camera cut ends them all.
+    /// Called before a camera cut ends every track: holds each track's box for as long as the
+    /// track could have coasted without a match (`max_lost_seconds`), so a cut taken by mistake
+    /// hides what the tracks would have hidden.
     public mutating func holdLiveBoxes(of tracker: ByteTrack, time: Double) {
         tracker.appendLiveBoxes(to: &cutBoxes)
+        let seconds = max(holdSeconds, tracker.config.maxLostSeconds)
         for box in cutBoxes {
             if held.count == Self.maxHeld { held.removeFirst() }
-            held.append(Held(box: box, time: time))
+            held.append(Held(box: box, time: time, seconds: seconds))
         }
         cutBoxes.removeAll(keepingCapacity: true)
     }

@@ -13,15 +13,18 @@ import FacepipeCore
 /// videos with one cut each: within shots (fast head turns, pans, zooms, shake) at most 0.06;
 /// at cuts between different scenes 0.10-0.48.
 ///
-/// Used from one thread; after the first frame it allocates nothing.
+/// Limits: a flash or a sudden exposure step (a uniform jump of about 23 grey levels) reads as a
+/// cut, and a slow fade never does. When a live run drops frames, the change spans the gap.
+///
+/// Used from one thread; allocates only at init.
 public struct SceneChangeMeter: Sendable {
     static let lumaBins = 32, chromaBins = 16, gridSide = 4, step = 4
     private static let signatureSize = lumaBins + 2 * chromaBins + gridSide * gridSide
 
     /// Signatures of the previous and the current frame (swapped each frame).
-    private var previous: [Float] = []
-    private var current: [Float] = []
-    private var cellSamples: [Int] = []
+    private var previous = [Float](repeating: 0, count: Self.signatureSize)
+    private var current = [Float](repeating: 0, count: Self.signatureSize)
+    private var cellSamples = [Int](repeating: 0, count: Self.gridSide * Self.gridSide)
     private var previousSize = (width: 0, height: 0)
 
     public init() {}
@@ -29,11 +32,6 @@ public struct SceneChangeMeter: Sendable {
     /// The change from the previous frame measured to `frame`: 0 for the first frame, 1 when
     /// the picture size changed.
     public mutating func measure(_ frame: VideoFrame) -> Float {
-        if current.isEmpty {
-            current = [Float](repeating: 0, count: Self.signatureSize)
-            previous = current
-            cellSamples = [Int](repeating: 0, count: Self.gridSide * Self.gridSide)
-        }
         Self.fillSignature(of: frame, into: &current, cells: &cellSamples)
         defer {
             swap(&previous, &current)
@@ -73,12 +71,17 @@ public struct SceneChangeMeter: Sendable {
                     let uRow = frame.planes.u + (row / 2) * frame.strides.u
                     let vRow = frame.planes.v + (row / 2) * frame.strides.v
                     let cellRow = row * side / height
+                    var cellColumn = 0, nextCellAt = (width + side - 1) / side  // first column of the next cell
                     for col in stride(from: 0, to: width, by: step) {
+                        while col >= nextCellAt {
+                            cellColumn += 1
+                            nextCellAt = ((cellColumn + 1) * width + side - 1) / side
+                        }
                         let luma = lumaRow[col]
                         s[Int(luma >> 3)] += 1
                         s[uBase + Int(uRow[col / 2] >> 4)] += 1
                         s[vBase + Int(vRow[col / 2] >> 4)] += 1
-                        let cell = cellRow * side + col * side / width
+                        let cell = cellRow * side + cellColumn
                         s[gridBase + cell] += Float(luma)
                         count[cell] += 1
                         samples += 1

@@ -8,7 +8,7 @@ import FacepipeCore
 public final class TrackerStage: EventMakingStage {
     public let name = "track"
     public let tracker: ByteTrack
-    private var sceneChange = SceneChangeMeter()
+    private var changeMeter = SceneChangeMeter()
     private var redaction: RedactionRegions?
     /// The track_end events of the tracks the end of the stream ended, until taken.
     private var finalEvents: [FaceEvent] = []
@@ -29,10 +29,10 @@ public final class TrackerStage: EventMakingStage {
     public func process(_ frame: VideoFrame) throws {
         frameWidth = Float(frame.width)
         frameHeight = Float(frame.height)
-        frame.sceneChange = sceneChange.measure(frame)
+        frame.sceneChange = changeMeter.measure(frame)
         if tracker.config.isSceneCut(frame.sceneChange) {
-            // Recall first: what was hidden before the cut stays hidden until the detector has
-            // looked at the new shot (a cut taken by mistake must not uncover a face).
+            // Recall first: what was hidden before the cut stays hidden as long as its track could
+            // have coasted (a cut taken by mistake must not uncover a face).
             redaction?.holdLiveBoxes(of: tracker, time: frame.seconds)
         }
         tracker.update(frame)
@@ -44,7 +44,7 @@ public final class TrackerStage: EventMakingStage {
     /// Ends the tracks still alive (reason end_of_stream); their events wait for `takeFinalEvents`.
     public func finish(lastTime: Double, lastFrame: Int) throws {
         tracker.finish(time: lastTime, frame: lastFrame)
-        sceneChange.reset()
+        changeMeter.reset()
         redaction?.reset()
         collectEvents(into: &finalEvents)
     }

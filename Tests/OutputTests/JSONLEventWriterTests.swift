@@ -54,7 +54,7 @@ import Testing
             let kind: FaceEvent.Kind = [.trackStart, .face, .trackEnd][i % 3]
             let summary = kind == .trackEnd ? FaceEvent.Summary(
                 firstTime: time / 2, lastTime: time, firstFrame: i / 2, lastFrame: i, hits: i / 3,
-                bestScore: .random(in: 0...1, using: &generator), bestBox: box, reason: i % 2 == 0 ? .lost : .endOfStream) : nil
+                bestScore: .random(in: 0...1, using: &generator), bestBox: box, reason: [.lost, .endOfStream, .sceneCut][(i / 3) % 3]) : nil
             events.append(FaceEvent(kind: kind, time: time, frame: i, track: i / 7, box: box,
                                     score: .random(in: 0...1, using: &generator), matched: i % 5 != 0, summary: summary))
         }

@@ -20,7 +20,9 @@ struct SteadyStateTests {
         func run(_ range: Range<Int>) {
             for f in range {
                 let s = f % 60
-                tracker.update(detections: script[s], detected: f % 4 != 3, time: Double(f) / 25, frame: f, faces: &faces)
+                // A camera cut every 50 frames ends every track.
+                tracker.update(detections: script[s], detected: f % 4 != 3, time: Double(f) / 25, frame: f,
+                               sceneChange: f % 50 == 49 ? 0.5 : 0.01, faces: &faces)
             }
         }
         run(0..<60)
@@ -45,8 +47,10 @@ struct SteadyStateTests {
         }
         func run(_ range: Range<Int>) {
             for f in range {
-                let detected = f % 3 == 0, time = Double(f) / 25
-                tracker.update(detections: script[f % 60], detected: detected, time: time, frame: f, faces: &faces)
+                let detected = f % 3 == 0, time = Double(f) / 25, change: Float = f % 50 == 49 ? 0.5 : 0.01
+                if tracker.config.isSceneCut(change) { regions.holdLiveBoxes(of: tracker, time: time) }
+                tracker.update(detections: script[f % 60], detected: detected, time: time, frame: f, sceneChange: change,
+                               faces: &faces)
                 regions.update(tracker: tracker, detections: script[f % 60], detected: detected, time: time, regions: &boxes)
             }
         }
@@ -56,6 +60,30 @@ struct SteadyStateTests {
         let count = swiftAllocations { run(120..<420) }
         #expect(count == 0)
         #expect(boxes.count >= 2)
+    }
+
+    @Test func sceneChangeMeterAllocatesNothing() throws {
+        let frame = VideoFrame()
+        frame.reshape(width: 321, height: 241)
+        var meter = SceneChangeMeter()
+        var changes: [Float] = []
+        changes.reserveCapacity(64)
+        func fill(_ plane: UnsafeMutablePointer<UInt8>, stride: Int, rows: Int, shade: UInt8) {
+            for r in 0..<rows { (plane + r * stride).update(repeating: shade &+ UInt8(truncatingIfNeeded: r), count: stride) }
+        }
+        let sanity = swiftAllocations { _ = [Int](repeating: 0, count: 10) }
+        try #require(sanity != nil && sanity! >= 1, "the allocation hook does not count")
+        let count = swiftAllocations {
+            for i in 0..<40 {
+                let shade = UInt8(i / 10 * 60)  // a new "shot" every 10 frames
+                fill(frame.planes.y, stride: frame.strides.y, rows: 241, shade: shade)
+                fill(frame.planes.u, stride: frame.strides.u, rows: 121, shade: shade)
+                fill(frame.planes.v, stride: frame.strides.v, rows: 121, shade: shade)
+                changes.append(meter.measure(frame))
+            }
+        }
+        #expect(count == 0)
+        #expect(changes.filter { $0 >= 0.09 }.count == 3, "\(changes)")
     }
 }
 #endif

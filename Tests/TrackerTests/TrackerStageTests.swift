@@ -39,19 +39,22 @@ import TestSupport
 
     /// The stage measures each real frame's change itself: on the demo clip's cut at frame 211 the
     /// track ends, and with --detect-every 3 (no detection on 211) what redaction hid before the cut
-    /// stays hidden until the detector has seen the new shot.
-    @Test func aRealCutEndsTracksAndRedactionHoldsTheirBoxesUntilTheNextDetection() throws {
+    /// stays hidden as long as the track could have coasted (max_lost_seconds), then goes.
+    @Test func aRealCutEndsTracksAndRedactionHoldsTheirBoxesAsTheTracksWould() throws {
         let clip = try DecodedClip(TestPaths.data("videos/short_hamilton_clip.mp4"), width: 640, height: 360)
         let frame = VideoFrame()
         for _ in 0..<200 { #expect(try clip.next(into: frame)) }
-        let stage = TrackerStage(config: .standard, redaction: RedactionRegions(score: 0.3, holdSeconds: 0.05))
-        let before = Box(x: 300, y: 60, width: 60, height: 70), after = Box(x: 306, y: 64, width: 58, height: 68)
+        let config = TrackerConfig.standard
+        let stage = TrackerStage(config: config, redaction: RedactionRegions(score: 0.3, holdSeconds: 0.2))
+        // The face before the cut, and another face elsewhere after it.
+        let before = Box(x: 300, y: 60, width: 60, height: 70), after = Box(x: 80, y: 120, width: 50, height: 60)
         var events: [FaceEvent] = [], shown: [Int: [Int]] = [:], hidden: [Int: [Box]] = [:]
-        for index in 200..<224 {
+        let timeBase = Rational(1001, 30_000)
+        for index in 200..<270 {
             #expect(try clip.next(into: frame))
             frame.resetMetadata()
             frame.index = index
-            frame.timeBase = Rational(1001, 30_000)
+            frame.timeBase = timeBase
             frame.pts = Int64(index)
             frame.detected = index % 3 == 0
             if frame.detected { frame.detections.append(Detection(box: index < 211 ? before : after, score: 0.95)) }
@@ -60,14 +63,16 @@ import TestSupport
             shown[index] = frame.faces.map(\.id)
             hidden[index] = frame.redactions
         }
-        #expect(frame.sceneChange < 0.06)
         let ends = events.filter { $0.kind == .trackEnd }
         #expect(ends.map { "\($0.track)@\($0.frame):\($0.summary!.reason.rawValue)" } == ["1@211:scene_cut"])
         #expect(events.filter { $0.kind == .trackStart }.map(\.track) == [1, 2])
         #expect(shown[210] == [1] && shown[211] == [] && shown[223] == [2])
-        // Frames 211 and 212 come before the next detection (213): the old box is still hidden.
-        for index in [211, 212] { #expect(hidden[index]?.contains { $0.iou(before) > 0.8 } == true, "frame \(index)") }
-        #expect(hidden[213]?.contains { $0.iou(after) > 0.9 } == true)
+        func hides(_ box: Box, _ index: Int) -> Bool { hidden[index]?.contains { $0.iou(box) > 0.8 } == true }
+        // Held until the first detector run more than max_lost_seconds after the cut.
+        let release = (211...).first { $0 % 3 == 0 && Double($0 - 211) * timeBase.value > config.maxLostSeconds }!
+        for index in 211..<release { #expect(hides(before, index), "frame \(index)") }
+        for index in release..<270 { #expect(!hides(before, index), "frame \(index)") }
+        for index in 213..<270 { #expect(hides(after, index), "frame \(index)") }
     }
 
     @Test func shippedConfigIsTheStandardOne() throws {
@@ -90,6 +95,8 @@ import TestSupport
         #expect(error(text.replacingOccurrences(of: "low_score: 0.2", with: "low_score: 0.8"))
             .hasSuffix("low_score: must not exceed high_score (0.8 > 0.7)"))
         #expect(error(text.replacingOccurrences(of: "min_hits: 3", with: "min_hits: 0")).hasSuffix("min_hits: must be at least 1, found 0"))
+        #expect(error(text.replacingOccurrences(of: "scene_cut: 0.09", with: "scene_cut: 1.5"))
+            .hasSuffix("scene_cut: must be in 0...1 (0: off), found 1.5"))
         #expect(error(text.replacingOccurrences(of: "show_lost_seconds: 0.25\n", with: "")).hasSuffix("missing required key 'show_lost_seconds'"))
         #expect(error(text) == "accepted")
     }

@@ -141,8 +141,8 @@ public struct FaceRun {
     /// (`out/clip.mp4` -> `out/clip.jsonl`) when the video is a file, so one run's outputs stay
     /// together; else the pipeline's own default (a file in the working folder, or stdout).
     static func defaultEvents(_ pipelineDefault: String?, beside video: String?) -> String? {
-        guard let pipelineDefault, pipelineDefault != "-", let video, !video.contains("://"), video != "-",
-              !isSpecialFile(video) else { return pipelineDefault }
+        guard let pipelineDefault, pipelineDefault != "-", let video, video != "-",
+              let video = OutputPreflight.localPath(video), !isSpecialFile(video) else { return pipelineDefault }
         let name = video[(video.lastIndex(of: "/").map { video.index(after: $0) } ?? video.startIndex)...]
         // The extension is what follows the name's last dot (".hidden" has none).
         let stem = name.lastIndex(of: ".").flatMap { $0 > name.startIndex ? $0 : nil } ?? video.endIndex
