@@ -2,7 +2,7 @@
 ///
 /// - `track_start`: a track was confirmed (first time it counts as a face).
 /// - `face`: a confirmed track's box in one frame (throttled by the tracker's settings).
-/// - `track_end`: a track was lost for good, or the stream ended while it was alive.
+/// - `track_end`: a track was lost for good, the camera cut to another shot, or the stream ended while it was alive.
 public struct FaceEvent: Sendable, Hashable {
     public static let schemaVersion = 1
 
