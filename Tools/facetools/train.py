@@ -7,6 +7,7 @@ import argparse
 import math
 import os
 import random
+import shutil
 import sys
 import time
 
@@ -88,6 +89,11 @@ def learning_rate(args, it: int, done: float) -> float:
     return lr
 
 
+def phase(args, done: float) -> int:
+    """How many learning-rate steps the schedule has passed."""
+    return sum(done >= s for s in args.steps)
+
+
 def save_checkpoint(path: str, model, optimizer, it: int, elapsed: float, cfg: dict, args) -> None:
     tmp = path + ".tmp"
     torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "iter": it,
@@ -152,13 +158,20 @@ def train(args) -> dict:
     seen = 0
     history = []
     it = start
+    # The candidates a run is chosen among on the validation split: the weights at the end of each
+    # learning-rate phase (phase1-ITER.pt, ...) and at the end (final-ITER.pt), kept beside last.pt.
+    current_phase = phase(args, progress(args, start, elapsed_before))
+    finished = start
     for it in range(start, args.iters):
         elapsed = elapsed_before + time.time() - t0
         done = progress(args, it, elapsed)
         if done >= 1.0:
             print(f"time budget of {args.budget_minutes} min used at iteration {it}", file=sys.stderr)
-            save_checkpoint(ckpt, model, optimizer, it, elapsed, cfg, args)
             break
+        if phase(args, done) > current_phase:
+            current_phase = phase(args, done)
+            save_checkpoint(os.path.join(args.out, f"phase{current_phase}-{it}.pt"), model, optimizer, it, elapsed,
+                            cfg, args)
         images, gts, ignores = next(stream)
         lr = learning_rate(args, it, done)
         for g in optimizer.param_groups:
@@ -180,9 +193,14 @@ def train(args) -> dict:
                   f"cls {parts['cls']:.4f} reg {parts['reg']:.4f} neg {parts['neg']} "
                   f"pos m1/m2/m3 {parts['pos_m1']}/{parts['pos_m2']}/{parts['pos_m3']} "
                   f"{seen / dt:.1f} img/s", file=sys.stderr, flush=True)
-        if (it + 1) % args.ckpt_every == 0 or it + 1 == args.iters:
-            save_checkpoint(ckpt, model, optimizer, it + 1, elapsed_before + time.time() - t0, cfg, args)
-    return {"history": history, "checkpoint": ckpt, "iters": len(history) + start}
+        finished = it + 1
+        if finished % args.ckpt_every == 0:
+            save_checkpoint(ckpt, model, optimizer, finished, elapsed_before + time.time() - t0, cfg, args)
+    elapsed = elapsed_before + time.time() - t0
+    save_checkpoint(ckpt, model, optimizer, finished, elapsed, cfg, args)
+    final = os.path.join(args.out, f"final-{finished}.pt")
+    shutil.copyfile(ckpt, final)
+    return {"history": history, "checkpoint": ckpt, "final": final, "iters": finished}
 
 
 def main(argv=None):

@@ -52,6 +52,22 @@ def test_thirty_iteration_smoke_run_lowers_the_loss(tmp_path):
     assert train.train(args)["iters"] == 32
 
 
+def test_a_run_keeps_the_end_of_each_rate_phase_and_its_final_weights(tmp_path):
+    args = train.parse_args(["--sets", "train/caltech_webfaces", "--data-root", DATA, "--out", str(tmp_path),
+                             "--iters", "8", "--batch", "1", "--size", "128", "--warmup", "1", "--steps", "0.5", "0.75",
+                             "--workers", "0", "--threads", "1", "--limit-images", "2", "--no-augment",
+                             "--ckpt-every", "100"])
+    result = train.train(args)
+    assert sorted(os.listdir(tmp_path)) == ["final-8.pt", "last.pt", "phase1-4.pt", "phase2-6.pt"]
+    for name, iters in [("phase1-4.pt", 4), ("phase2-6.pt", 6), ("final-8.pt", 8), ("last.pt", 8)]:
+        assert torch.load(tmp_path / name, map_location="cpu", weights_only=False)["iter"] == iters
+    assert result["final"] == str(tmp_path / "final-8.pt")
+    # The weights at a phase's end are those trained at that phase's rate: they differ from the final ones.
+    phase1 = torch.load(tmp_path / "phase1-4.pt", map_location="cpu", weights_only=False)["model"]
+    final = torch.load(tmp_path / "final-8.pt", map_location="cpu", weights_only=False)["model"]
+    assert any(not torch.equal(phase1[k], final[k]) for k in final if final[k].is_floating_point())
+
+
 def test_export_reload_gives_identical_outputs(tmp_path):
     torch.manual_seed(0)
     cfg = load_backbone(EDGE)
