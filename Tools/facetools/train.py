@@ -83,9 +83,8 @@ def progress(args, it: int, elapsed: float) -> float:
 
 def learning_rate(args, it: int, done: float) -> float:
     lr = args.lr * min(1.0, (it + 1) / max(1, args.warmup))
-    for s in args.steps:
-        if done >= s:
-            lr *= 0.1
+    for _ in range(phase(args, done)):
+        lr *= 0.1
     return lr
 
 
@@ -168,8 +167,8 @@ def train(args) -> dict:
         if done >= 1.0:
             print(f"time budget of {args.budget_minutes} min used at iteration {it}", file=sys.stderr)
             break
-        if phase(args, done) > current_phase:
-            current_phase = phase(args, done)
+        if (now := phase(args, done)) > current_phase:
+            current_phase = now
             save_checkpoint(os.path.join(args.out, f"phase{current_phase}-{it}.pt"), model, optimizer, it, elapsed,
                             cfg, args)
         images, gts, ignores = next(stream)
