@@ -6,7 +6,7 @@ import torch
 
 from conftest import REPO
 from facetools.model import SSH, load_backbone
-from facetools.soup import average, greedy, load_ingredient, recall_at_precision
+from facetools.soup import average, greedy, load_ingredient, recall_at_precision, recall_near_precision
 
 LITE = load_backbone(os.path.join(REPO, "Configs/backbones/lite.yaml"))
 
@@ -67,3 +67,12 @@ def test_greedy_soup_starts_from_the_best_and_keeps_only_what_helps():
 
     assert greedy(["a", "b", "c"], judge, log=lambda _: None) == ["b", "a"]
     assert asked == ["a", "b", "c", "ba", "bac"]
+
+
+def test_recall_near_precision_averages_over_neighbouring_targets():
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    is_face = np.array([True, True, False, True, True, False])
+    expected = np.mean([recall_at_precision(scores, is_face, 5, t) for t in (0.78, 0.79, 0.8, 0.81, 0.82)])
+    assert recall_near_precision(scores, is_face, 5, 0.8) == pytest.approx(expected)
+    # 0.78-0.80 reach 0.8 recall, 0.81-0.82 only 0.4.
+    assert expected == pytest.approx((3 * 0.8 + 2 * 0.4) / 5)
