@@ -3,10 +3,10 @@
 Fine-tuning runs started from the same weights (other seeds, rates, sampling) end in one basin,
 so the mean of their weights is a network too, and often a better one than any of them. The
 greedy soup keeps an ingredient only if the mean with it scores at least as well on the
-validation split: ingredients are tried best first, each judged on the recall the network
-reaches near the target precision (the mean over target -0.02 ... +0.02: recall at one precision
-moves in steps of a few faces on a validation split this size), AP breaking ties. Calibration
-comes after, at export.
+validation split. Ingredients are tried in order of their own AP (the whole ranking: steadier
+than any one operating point on a validation split this size); a soup is judged on the recall
+it reaches near the target precision (the mean over target -0.02 ... +0.02, since recall at one
+precision moves in steps of a few faces), AP breaking ties. Calibration comes after, at export.
 """
 from __future__ import annotations
 
@@ -76,12 +76,12 @@ def recall_near_precision(scores: np.ndarray, is_face: np.ndarray, faces: int, t
 
 def greedy(ingredients: list[str], judge: Callable[[list[str]], tuple[float, float]],
            log: Callable[[str], None] = print) -> list[str]:
-    """Best single ingredient first, then each other one kept if the soup does not get worse.
+    """Ingredients by their own AP, best first; each kept if the soup does not get worse.
     `judge(names)` scores the mean of those ingredients: (recall near the target precision, AP)."""
     alone = {name: judge([name]) for name in ingredients}
     for name in ingredients:
         log(f"alone  {name}: recall {100 * alone[name][0]:.1f} %, AP {100 * alone[name][1]:.2f}")
-    ranked = sorted(ingredients, key=lambda n: alone[n], reverse=True)
+    ranked = sorted(ingredients, key=lambda n: (alone[n][1], alone[n][0]), reverse=True)
     soup, best = [ranked[0]], alone[ranked[0]]
     for name in ranked[1:]:
         score = judge(soup + [name])

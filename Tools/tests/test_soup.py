@@ -56,8 +56,9 @@ def test_recall_at_precision_takes_the_best_threshold_that_keeps_precision():
     assert recall_at_precision(scores, ~is_face, 5, 0.95) == 0.0
 
 
-def test_greedy_soup_starts_from_the_best_and_keeps_only_what_helps():
-    table = {frozenset("a"): (0.80, 0.9), frozenset("b"): (0.85, 0.9), frozenset("c"): (0.70, 0.8),
+def test_greedy_soup_starts_from_the_best_ap_and_keeps_only_what_helps():
+    # Ranked by AP (b, a, c) even though a's recall alone is lower than c's.
+    table = {frozenset("a"): (0.70, 0.90), frozenset("b"): (0.85, 0.92), frozenset("c"): (0.80, 0.80),
              frozenset("ba"): (0.86, 0.91), frozenset("bac"): (0.84, 0.95)}
     asked = []
 
