@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -31,6 +31,8 @@ class Record:
     ignore: np.ndarray  # [M,4]
     weight: float = 1.0
     group: str = ""     # pictures that must stay on one side of a split (a clip, a near-duplicate pair)
+    # Mined hard negatives ([K,4], `mining.py`): some crops are centred on them.
+    hard: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.float32))
 
     @property
     def face_free(self) -> bool:
@@ -149,6 +151,8 @@ class CropDataset:
 
     JITTER_LOG2 = (-1.0, 1.0)
     ON_FACE = 0.8
+    # A picture with mined hard negatives: this share of its crops is centred on one of them.
+    HARD_FOCUS = 0.5
 
     def __init__(self, records: list[Record], size: int, seed: int = 0, augment: bool = True,
                  max_short: int = 400, max_long: int = 800):
@@ -171,7 +175,10 @@ class CropDataset:
         if self.augment:
             scale = min(self.max_short / min(w, h), self.max_long / max(w, h), 1.0)
             scale *= 2.0 ** rng.uniform(*self.JITTER_LOG2)
-            x0, y0 = self._window(w, h, self.size / scale, rec.boxes, rng)
+            targets, chance = rec.boxes, self.ON_FACE
+            if len(rec.hard) and rng.random() < self.HARD_FOCUS:
+                targets, chance = rec.hard, 1.0
+            x0, y0 = self._window(w, h, self.size / scale, targets, rng, chance)
         else:  # the whole picture, long side to size (smoke tests)
             scale, x0, y0 = self.size / max(w, h), 0.0, 0.0
         arr, (ox, oy, sx, sy) = self._render(img, x0, y0, scale)
@@ -194,12 +201,12 @@ class CropDataset:
         return (np.ascontiguousarray(tensor.transpose(2, 0, 1), dtype=np.float32),
                 boxes.astype(np.float32).reshape(-1, 4), ignore.astype(np.float32).reshape(-1, 4))
 
-    def _window(self, w: int, h: int, side: float, boxes: np.ndarray, rng: random.Random):
-        """Top-left corner (source pixels) of a side x side window: over a random face's
-        centre with probability ON_FACE, else anywhere; centred jitter where the picture is
-        smaller than the window."""
+    def _window(self, w: int, h: int, side: float, boxes: np.ndarray, rng: random.Random, chance: float):
+        """Top-left corner (source pixels) of a side x side window: over a random box's
+        centre (a face, or a mined hard negative) with probability `chance`, else anywhere;
+        centred jitter where the picture is smaller than the window."""
         centre = None
-        if len(boxes) and rng.random() < self.ON_FACE:
+        if len(boxes) and rng.random() < chance:
             b = boxes[rng.randrange(len(boxes))]
             centre = ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
 

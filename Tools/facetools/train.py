@@ -14,6 +14,7 @@ import time
 import numpy as np
 import torch
 
+from . import mining
 from .boxes import all_anchors
 from .data import CropDataset, collate, load_sets
 from .loss import MIN_NEGATIVES, NEG_PER_POS, ssh_loss
@@ -67,6 +68,10 @@ def parse_args(argv=None):
     p.add_argument("--init", metavar="MODEL_DIR|CKPT",
                    help="start from an exported model folder (e.g. Configs/models/ssh-lite) or the weights of a "
                         "training checkpoint (.pt) instead of random weights; the schedule starts afresh")
+    p.add_argument("--hard-negatives", metavar="FILE",
+                   help="mined hard negatives (Tools/mine_negatives.py): crops centred on them, their pictures drawn more often")
+    p.add_argument("--hard-weight", type=float, default=2.0,
+                   help="sampling weight multiplier of pictures with hard negatives")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-augment", action="store_true", help="whole images, no jitter (smoke tests)")
     p.add_argument("--limit-images", type=int, default=0, help="use only the first N images (smoke runs)")
@@ -114,6 +119,10 @@ def train(args) -> dict:
         records = records[:args.limit_images]
     if not records:
         raise SystemExit("no training images found")
+    if args.hard_negatives:
+        with_hard = mining.attach(records, mining.read(args.hard_negatives, args.data_root), args.hard_weight)
+        print(f"hard negatives from {args.hard_negatives} on {with_hard} training pictures "
+              f"(drawn x{args.hard_weight:g})", file=sys.stderr)
     model = SSH(cfg)
     frozen_statistics = warm_start(model, args.init) if args.init else False  # --resume below still wins
     model = model.to(device)
