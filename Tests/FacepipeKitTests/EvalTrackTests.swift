@@ -71,10 +71,10 @@ import Tracker
         #expect(result.framesPerSecond > 0)
     }
 
-    /// Floors for the shipped model (Configs/models/ssh-lite, six runs, 71,248 iterations; fp32) with
-    /// Configs/tracker.yaml on this clip, below what was measured: MOTA 74.8 %, IDF1 71.0 %
-    /// (IDP 73.1 %, IDR 69.1 %), FN 47 of 314, FP 30, 2 ID switches, 3 of 4 faces mostly tracked
-    /// (run 5: MOTA 82.5 %, FN 22; run 4: 79.6 %, FN 31; run 3: 73.2 %, FN 51).
+    /// Floors for the shipped model (Configs/models/ssh-lite, five runs, 65,590 iterations; fp32) with
+    /// Configs/tracker.yaml on this clip, below what was measured: MOTA 82.5 %, IDF1 68.9 %
+    /// (IDP 68.0 %, IDR 69.7 %), FN 22 of 314, FP 30, 3 ID switches, 4 of 4 faces mostly tracked
+    /// (run 4: MOTA 79.6 %, FN 31; run 3: 73.2 %, FN 51).
     /// (The first model: MOTA -55.7 % with 474 false boxes.)
     @Test func shippedModelTracksTheClipAboveTheFloor() throws {
         let s = try Self.evaluated.get().scores
