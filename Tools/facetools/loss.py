@@ -36,6 +36,14 @@ NEG_PER_POS = 7
 MIN_NEGATIVES = 64
 
 
+def on_ignore_region(boxes: torch.Tensor, regions: torch.Tensor) -> torch.Tensor:
+    """bool [N]: boxes over any ignore region (IoU >= IGNORE_IOU, or >= IGNORE_INSIDE of the box inside one)."""
+    if not regions.numel():
+        return torch.zeros(boxes.shape[0], dtype=torch.bool)
+    near = (iou_matrix(boxes, regions) >= IGNORE_IOU) | (inside_fraction(boxes, regions) >= IGNORE_INSIDE)
+    return near.any(dim=1)
+
+
 def assign(anchors: torch.Tensor, gt: torch.Tensor, ignore: torch.Tensor):
     """labels [A] in {1, 0, -1} and the index of the matched gt box [A]."""
     labels = torch.full((anchors.shape[0],), -1, dtype=torch.long)
@@ -47,9 +55,7 @@ def assign(anchors: torch.Tensor, gt: torch.Tensor, ignore: torch.Tensor):
         best = torch.zeros(anchors.shape[0])
     labels[best < NEG_IOU] = 0
     labels[best >= POS_IOU] = 1
-    if ignore.numel():
-        near = (iou_matrix(anchors, ignore) >= IGNORE_IOU) | (inside_fraction(anchors, ignore) >= IGNORE_INSIDE)
-        labels[(labels == 0) & near.any(dim=1)] = -1
+    labels[(labels == 0) & on_ignore_region(anchors, ignore)] = -1
     if gt.numel():
         top_iou, top_anchor = ious.topk(min(COMPENSATE_TOP, anchors.shape[0]), dim=0)  # [K, faces]
         faces = torch.arange(gt.shape[0]).expand_as(top_anchor)

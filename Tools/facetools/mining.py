@@ -28,9 +28,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .boxes import inside_fraction, iou_matrix
+from .boxes import iou_matrix
 from .data import Record
-from .loss import IGNORE_INSIDE, IGNORE_IOU, NEG_IOU
+from .loss import NEG_IOU, on_ignore_region
 
 
 def false_boxes(detections: np.ndarray, faces: np.ndarray, ignore: np.ndarray) -> np.ndarray:
@@ -41,10 +41,7 @@ def false_boxes(detections: np.ndarray, faces: np.ndarray, ignore: np.ndarray) -
     keep = torch.ones(len(d), dtype=torch.bool)
     if len(faces):
         keep &= iou_matrix(d, torch.as_tensor(faces, dtype=torch.float32)).max(1).values < NEG_IOU
-    if len(ignore):
-        regions = torch.as_tensor(ignore, dtype=torch.float32)
-        on_region = (iou_matrix(d, regions) >= IGNORE_IOU) | (inside_fraction(d, regions) >= IGNORE_INSIDE)
-        keep &= ~on_region.any(1)
+    keep &= ~on_ignore_region(d, torch.as_tensor(ignore, dtype=torch.float32).reshape(-1, 4))
     return detections[keep.numpy()]
 
 
