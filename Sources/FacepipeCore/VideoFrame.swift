@@ -24,9 +24,14 @@ public final class VideoFrame: @unchecked Sendable {
     public var detections: [Detection] = []
     /// True when the detector ran on this frame (false: skipped by --detect-every or a live drop).
     public var detected = false
-    /// How different the picture is from the previous frame's, 0...1 (the track stage's
-    /// `SceneChangeMeter`); the tracker takes a change at or above its `scene_cut` for a camera cut.
+    /// How different the picture is from the previous frame's, 0...1 (`SceneChangeMeter`); the
+    /// tracker takes a change at or above its `scene_cut` for a camera cut.
     public var sceneChange: Float = 0
+    /// True once a `scene` stage measured `sceneChange` (without one, the track stage measures it).
+    public var sceneMeasured = false
+    /// The scene stage found a camera cut here: a stage admitting `cuts` works on this frame
+    /// wherever it falls in its interval (the detector sees a new shot's faces at once).
+    public var cameraCut = false
     /// Tracker output in source pixels.
     public var faces: [TrackedFace] = []
     /// Regions to hide when redacting, in source pixels (before the mask's margin): every face
@@ -79,6 +84,8 @@ public final class VideoFrame: @unchecked Sendable {
         events.removeAll(keepingCapacity: true)
         detected = false
         sceneChange = 0
+        sceneMeasured = false
+        cameraCut = false
     }
 
     /// Copies pixels and metadata from another frame (used when a stage must keep a frame it does not own).
@@ -98,6 +105,8 @@ public final class VideoFrame: @unchecked Sendable {
         events.removeAll(keepingCapacity: true); events.append(contentsOf: other.events)
         detected = other.detected
         sceneChange = other.sceneChange
+        sceneMeasured = other.sceneMeasured
+        cameraCut = other.cameraCut
     }
 }
 

@@ -18,17 +18,21 @@ public struct Admission: Sendable, Hashable {
 
     public var every: Interval
     public var newest: Newest
+    /// Also a frame a `scene` stage marked as a camera cut (`VideoFrame.cameraCut`), wherever it
+    /// falls in the interval; the interval then counts from it.
+    public var cuts: Bool
 
-    public init(every: Interval = .frames(1), newest: Newest = .never) {
+    public init(every: Interval = .frames(1), newest: Newest = .never, cuts: Bool = false) {
         self.every = every
         self.newest = newest
+        self.cuts = cuts
     }
 
     /// Every frame.
     public static let everyFrame = Admission()
-    /// What a detector admits: the run's detection interval, and the newest frame when live
-    /// (the tracker predicts across the frames it passes over).
-    public static let detection = Admission(every: .detectEvery, newest: .live)
+    /// What a detector admits: the run's detection interval, the newest frame when live (the
+    /// tracker predicts across the frames it passes over), and the first frame of a new shot.
+    public static let detection = Admission(every: .detectEvery, newest: .live, cuts: true)
 
     /// The interval in frames, given the run's detection interval.
     func interval(detectEvery: Int) -> Int {
@@ -40,12 +44,13 @@ public struct Admission: Sendable, Hashable {
 }
 
 extension Admission: Decodable {
-    enum CodingKeys: String, CodingKey { case every, newest }
+    enum CodingKeys: String, CodingKey { case every, newest, cuts }
 
-    /// `admit: {every: 2, newest: live}`; `every` is a whole number 1...1000 or `detect_every`.
+    /// `admit: {every: 2, newest: live, cuts: true}`; `every` is a whole number 1...1000 or `detect_every`.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         newest = try c.decodeChoice(Newest.self, forKey: .newest, default: .never)
+        cuts = try c.decodeIfPresent(Bool.self, forKey: .cuts) ?? false
         every = .frames(1)
         guard c.contains(.every) else { return }
         if let n = try? c.decode(Int.self, forKey: .every) {

@@ -34,7 +34,7 @@ public struct TrackerConfig: Decodable, Sendable, Equatable {
     var kalman: KalmanNoise
 
     /// Whether a frame with this picture change (`VideoFrame.sceneChange`) is a camera cut.
-    func isSceneCut(_ change: Float) -> Bool { sceneCut > 0 && change >= sceneCut }
+    public func isSceneCut(_ change: Float) -> Bool { sceneCut > 0 && change >= sceneCut }
 
     /// Noise of the constant-velocity box filter, as fractions of the box size
     /// (width for x and width, height for y and height), so one setting fits near and far faces.

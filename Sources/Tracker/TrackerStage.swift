@@ -1,7 +1,7 @@
 import FacepipeCore
 
-/// The pipeline's tracking step: measures how much each picture changed (camera cuts end
-/// tracks), turns `frame.detections` into `frame.faces` with stable IDs and puts the frame's
+/// The pipeline's tracking step: measures how much each picture changed unless a `scene` stage
+/// did (camera cuts end tracks), turns `frame.detections` into `frame.faces` with stable IDs and puts the frame's
 /// face events on it (`frame.events`: the pipeline's sink side writes
 /// them). When redacting, it also fills `frame.redactions` with every region to hide (see
 /// `RedactionRegions`).
@@ -29,7 +29,7 @@ public final class TrackerStage: EventMakingStage {
     public func process(_ frame: VideoFrame) throws {
         frameWidth = Float(frame.width)
         frameHeight = Float(frame.height)
-        frame.sceneChange = changeMeter.measure(frame)
+        if !frame.sceneMeasured { frame.sceneChange = changeMeter.measure(frame) }
         if tracker.config.isSceneCut(frame.sceneChange) {
             // Recall first: what was hidden before the cut stays hidden as long as its track could
             // have coasted (a cut taken by mistake must not uncover a face).

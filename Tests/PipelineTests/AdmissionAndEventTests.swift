@@ -21,6 +21,15 @@ final class EventMakingTestStage: EventMakingStage, @unchecked Sendable {
     func takeFinalEvents() -> [FaceEvent] { defer { final = [] }; return final }
 }
 
+/// Marks the frames at `cuts` as camera cuts, as the scene stage does.
+final class CutMarkingStage: FrameStage, @unchecked Sendable {
+    let name = "scene"
+    private let cuts: Set<Int>
+    init(cuts: Set<Int>) { self.cuts = cuts }
+    func process(_ frame: VideoFrame) throws { frame.cameraCut = cuts.contains(frame.index) }
+    func finish(lastTime: Double, lastFrame: Int) throws {}
+}
+
 /// An event sink that records what it was asked to do, in order.
 final class RecordingEventSink: EventSink, @unchecked Sendable {
     enum Call: Equatable { case emit(Int), flush, finish }
@@ -46,6 +55,25 @@ final class RecordingEventSink: EventSink, @unchecked Sendable {
         #expect(all.processed == Array(stride(from: 0, to: 20, by: 5)), "every: detect_every follows the run's interval")
         #expect(sink.indices == Array(0..<20) && sink.detected.allSatisfy { !$0 }, "only a detection stage marks frames")
         #expect(result.stats.framesDetected == 0)
+    }
+
+    /// A stage admitting `cuts` also works on a frame marked as a camera cut, and its interval
+    /// counts from there; a stage that does not admit cuts keeps its own rhythm.
+    @Test func aCutFrameIsAdmittedInsideTheInterval() throws {
+        let marker = CutMarkingStage(cuts: [7, 8, 30])
+        let detect = RecordingStage("detect"), other = RecordingStage("overlay")
+        let sink = RecordingSink()
+        let result = try Pipeline(source: RawFrameSource(total: 40),
+                                  stages: [PipelineStage(marker),
+                                           PipelineStage(detect, admission: .detection, marksDetected: true),
+                                           PipelineStage(other, admission: Admission(every: .detectEvery))],
+                                  frameSinks: [NamedFrameSink("recorder", sink)],
+                                  settings: PipelineSettings(detectEvery: 5)).run()
+        #expect(result.succeeded)
+        #expect(detect.processed == [0, 5, 7, 8, 13, 18, 23, 28, 30, 35])
+        #expect(other.processed == Array(stride(from: 0, to: 40, by: 5)))
+        #expect(sink.indices == Array(0..<40))
+        #expect(zip(sink.indices, sink.detected).filter(\.1).map(\.0) == detect.processed)
     }
 
     @Test func eventsAreWrittenAfterTheirFrameFlushedAndFinished() throws {

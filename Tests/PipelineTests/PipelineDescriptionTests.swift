@@ -13,9 +13,9 @@ import TestSupport
         #expect(d.name == "webcam-live")
         #expect(d.policy == .latest)
         #expect(d.settings == PipelineSettings(policy: .latest, detectEvery: 1, poolFrames: 10, sinkRing: 4))
-        #expect(d.stages.map(\.kind) == ["detect", "track", "overlay"])
+        #expect(d.stages.map(\.kind) == ["scene", "detect", "track", "overlay"])
         // The file declares what its detect stage admits; the others take their kind's default.
-        #expect(d.stages.map(\.admission) == [.detection, nil, nil])
+        #expect(d.stages.map(\.admission) == [nil, .detection, nil, nil])
         #expect(d.outputs.video && d.outputs.events)
         #expect(d.defaults.input == "/dev/video0" && d.defaults.events == "-")
     }
@@ -25,7 +25,7 @@ import TestSupport
         #expect(d.settings.policy == nil, "auto: lossless for files, latest for live streams")
         #expect(d.defaults.input == nil)
         #expect(d.defaults.output == "annotated.mp4")
-        #expect(d.stages.map(\.ring) == [4, 4, 4])
+        #expect(d.stages.map(\.ring) == [4, 4, 4, 4])
     }
 
     @Test func eventsStdoutHasNoVideoAndDetectsEveryOtherFrame() throws {
@@ -34,13 +34,13 @@ import TestSupport
         #expect(d.detectEvery == 2)
         #expect(!d.outputs.video && d.outputs.events)
         #expect(d.defaults.events == "-")
-        #expect(d.stages.map(\.kind) == ["detect", "track"])
+        #expect(d.stages.map(\.kind) == ["scene", "detect", "track"])
     }
 
     @Test func redactDetectsEveryFrameAndHidesInItsLastStage() throws {
         let d = try Self.load("redact")
         #expect(d.settings.policy == nil && d.detectEvery == 1)
-        #expect(d.stages.map(\.kind) == ["detect", "track", "redact"])
+        #expect(d.stages.map(\.kind) == ["scene", "detect", "track", "redact"])
         #expect(d.outputs.video && d.outputs.events && d.defaults.input == nil)
         #expect(d.defaults.output == "redacted.mp4" && d.defaults.events == "redacted.jsonl")
     }
@@ -56,16 +56,17 @@ import TestSupport
 
     @Test func makeStagesBuildsTheChainAndMarksTheDetector() throws {
         let d = try Self.load("webcam-live")
-        let stages = try d.makeStages(with: Self.registry(["detect", "track", "overlay"]))
-        #expect(stages.map(\.stage.name) == ["detect", "track", "overlay"])
-        #expect(stages.map(\.marksDetected) == [true, false, false])
-        #expect(stages.map(\.admission) == [.detection, .everyFrame, .everyFrame])
-        #expect(stages.map(\.inputRing) == [4, 4, 2])
+        let stages = try d.makeStages(with: Self.registry(["scene", "detect", "track", "overlay"]))
+        #expect(stages.map(\.stage.name) == ["scene", "detect", "track", "overlay"])
+        #expect(stages.map(\.marksDetected) == [false, true, false, false])
+        #expect(stages.map(\.admission) == [.everyFrame, .detection, .everyFrame, .everyFrame])
+        #expect(stages.map(\.inputRing) == [4, 4, 4, 2])
         do {
-            _ = try d.makeStages(with: Self.registry(["detect", "track"]))
+            _ = try d.makeStages(with: Self.registry(["scene", "detect", "track"]))
             Issue.record("an unknown stage kind was accepted")
         } catch {
-            #expect("\(error)".hasSuffix("webcam-live.yaml: stages[2].kind: unknown stage kind 'overlay' (known: detect, track)"))
+            #expect("\(error)".hasSuffix(
+                "webcam-live.yaml: stages[3].kind: unknown stage kind 'overlay' (known: scene, detect, track)"))
         }
     }
 
@@ -86,10 +87,12 @@ import TestSupport
               - kind: track
                 admit: {every: detect_every, newest: live}
               - kind: overlay
+                admit: {cuts: true}
             outputs: {video: true}
             """, file: "t.yaml")
         let stages = try d.makeStages(with: Self.registry(["detect", "track", "overlay"]))
-        #expect(stages.map(\.admission) == [Admission(every: .frames(3)), .detection, .everyFrame])
+        #expect(stages.map(\.admission) == [Admission(every: .frames(3)), Admission(every: .detectEvery, newest: .live),
+                                             Admission(cuts: true)])
         #expect(stages.map(\.marksDetected) == [true, false, false])
     }
 
@@ -129,6 +132,8 @@ import TestSupport
          "t.yaml: stages[0].admit.newest: expected one of never, live, found 'always'"),
         ("name: t\nstages: [{kind: detect, admit: {newst: live}}]\noutputs: {events: true}\n",
          "t.yaml: stages[0].admit.newst: unknown key 'newst'"),
+        ("name: t\nstages: [{kind: detect, admit: {cuts: often}}]\noutputs: {events: true}\n",
+         "t.yaml: stages[0].admit.cuts: expected true or false, found 'often'"),
     ])
     func badFilesNameTheKey(text: String, message: String) {
         do {

@@ -75,6 +75,44 @@ import TestSupport
         for index in 213..<270 { #expect(hides(after, index), "frame \(index)") }
     }
 
+    /// The scene stage marks the demo clip's cuts (frames 20, 82, 211: SceneChangeMeterTests) at the
+    /// tracker's scene_cut, and the track stage takes the change measured on the frame instead of
+    /// measuring again: the same picture marked as changed ends the track.
+    @Test func sceneStageMarksCutsAndTheTrackStageReadsItsMeasure() throws {
+        let clip = try DecodedClip(TestPaths.data("videos/short_hamilton_clip.mp4"), width: 640, height: 360)
+        let frame = VideoFrame()
+        let scene = SceneStage(config: .standard)
+        #expect(scene.name == "scene")
+        var cuts: [Int] = [], index = 0
+        while try clip.next(into: frame) {
+            frame.resetMetadata()
+            frame.index = index
+            try scene.process(frame)
+            #expect(frame.sceneMeasured)
+            if frame.cameraCut { cuts.append(index) }
+            index += 1
+        }
+        #expect(cuts == [20, 82, 211])
+        try scene.finish(lastTime: 0, lastFrame: index - 1)
+        try scene.process(frame)
+        #expect(frame.sceneChange == 0 && !frame.cameraCut, "finish forgets the last picture")
+
+        let track = TrackerStage()
+        var ends: [FaceEvent] = []
+        for i in 0..<6 {
+            frame.resetMetadata()
+            frame.index = i
+            frame.timeBase = Rational(1, 25)
+            frame.pts = Int64(i)
+            frame.detected = true
+            frame.detections.append(Detection(box: Box(x: 100, y: 100, width: 40, height: 40), score: 0.9))
+            if i == 4 { frame.sceneMeasured = true; frame.sceneChange = 0.5 }
+            try track.process(frame)
+            ends += frame.events.filter { $0.kind == .trackEnd }
+        }
+        #expect(ends.map { "\($0.frame):\($0.summary!.reason.rawValue)" } == ["4:scene_cut"])
+    }
+
     @Test func shippedConfigIsTheStandardOne() throws {
         let config = try TrackerConfig.load(fromFile: TestPaths.repo("Configs/tracker.yaml").path)
         #expect(config == TrackerConfig.standard)

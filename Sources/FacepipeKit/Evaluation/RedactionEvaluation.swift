@@ -41,7 +41,7 @@ struct RedactionEvaluation {
     public func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
                   summary: ((PipelineStats) -> Void)? = nil) throws -> RedactionVideoResult {
         let truth = test.truth
-        let (recorder, result) = try test.record(assembly: assembly, description: description, keeping: ["detect", "track"],
+        let (recorder, result) = try test.record(assembly: assembly, description: description, keeping: TrackEvaluation.scoredKinds,
                                                  settings: settings, progress: progress, summary: summary)
         var metrics = RedactionMetrics()
         var hidden: [UInt8] = []

@@ -51,7 +51,7 @@ struct TrackEvaluation {
     public var iouThreshold: Float = 0.5
 
     /// The stages scored: an overlay would only draw on pixels nobody looks at.
-    static let scoredKinds: Set<String> = ["detect", "track"]
+    static let scoredKinds: Set<String> = ["scene", "detect", "track"]
 
     public init(assembly: PipelineAssembly, description: PipelineDescription, detectEvery: Int?) throws {
         let kinds = Set(description.stages.map(\.kind))

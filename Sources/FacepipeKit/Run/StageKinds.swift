@@ -10,6 +10,8 @@ extension PipelineAssembly {
     /// tracker, so IDs start over); the detector is shared.
     var registry: StageRegistry {
         StageRegistry([
+            // Marks camera cuts ahead of the detector, which admits them within its interval.
+            .init("scene") { _ in SceneStage(config: trackerSettings) },
             // The detector's work marks frames `detected`; the tracker predicts across the others.
             .init("detect", admission: .detection, marksDetected: true) { _ in DetectStage(detector: detector) },
             .init("track") { _ in

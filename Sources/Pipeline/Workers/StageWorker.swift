@@ -2,14 +2,16 @@ import FacepipeCore
 
 /// The thread of one `FrameStage`: pops frames in order, processes them, pushes them on.
 ///
-/// Which frames the stage works on is its `Admission`: only every Nth frame (by index), and,
-/// when it says so under the live policy, only the newest of the frames waiting. The others
+/// Which frames the stage works on is its `Admission`: only every Nth frame (by index) and, when
+/// it says so, a frame marked as a camera cut, and under the live policy only the newest of the
+/// frames waiting. The others
 /// pass straight on, untouched, so the tracker predicts across frames the detector passed over.
 /// Skipping is not dropping: every frame that enters leaves, in order.
 final class StageWorker: @unchecked Sendable {
     private let stage: FrameStage
     private let every: Int
     private let newestFirst: Bool
+    private let admitsCuts: Bool
     private let marksDetected: Bool
     private let input: SPSCRing<VideoFrame>
     private let output: SPSCRing<VideoFrame>
@@ -24,6 +26,7 @@ final class StageWorker: @unchecked Sendable {
         stage = spec.stage
         every = spec.admission.interval(detectEvery: detectEvery)
         newestFirst = spec.admission.newest == .live && policy == .latest
+        admitsCuts = spec.admission.cuts
         marksDetected = spec.marksDetected
         self.input = input; self.output = output; self.control = control
         counters = ThreadCounters(name: spec.stage.name)
@@ -46,7 +49,7 @@ final class StageWorker: @unchecked Sendable {
         defer { forward(frame) }
         if control.isVoid(frame) { return }
         noteReached(frame)
-        if let last = lastAdmittedIndex, frame.index - last < every {
+        if let last = lastAdmittedIndex, frame.index - last < every, !(admitsCuts && frame.cameraCut) {
             counters.skippedByInterval.add()
             return
         }
