@@ -13,7 +13,7 @@ public struct RenderedVideoOptions: ParsableArguments {
     @Option(help: "Tracker settings.")
     public var trackerConfig = "Configs/tracker.yaml"
 
-    @Option(help: "Run detection on every Nth frame; the tracker predicts in between (default: the pipeline file's).")
+    @Option(help: "Run detection on every Nth frame and at camera cuts; the tracker predicts in between (default: the pipeline file's).")
     public var detectEvery: Int?
 
     @Flag(name: .shortAndLong, help: "Print no progress or pipeline summaries on stderr.")

@@ -26,7 +26,7 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Tracker settings.")
     var trackerConfig = "Configs/tracker.yaml"
 
-    @Option(parsing: .unconditional, help: "Run detection on every Nth frame (1...1000); the tracker predicts in between.")
+    @Option(parsing: .unconditional, help: "Run detection on every Nth frame (1...1000) and at camera cuts; the tracker predicts in between.")
     var detectEvery: Int?
 
     @Flag(help: "Treat the input as live (drop frames instead of waiting) or as a file (process every frame).")
