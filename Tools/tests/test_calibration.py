@@ -50,3 +50,20 @@ def test_operating_threshold_is_the_lowest_that_reaches_the_precision():
     assert cal.operating_threshold(v, 1.0) == 0.66
     p, r, tp, fp = cal.precision_recall(v, 0.6)
     assert (tp, fp) == (7, 1) and abs(r - 7 / 8) < 1e-12
+
+
+def test_shipped_threshold_holds_in_every_set_large_enough_to_judge():
+    def validation(scores, faces, labelled):
+        hit = np.array(faces, bool)
+        return cal.Validation(np.array(scores, np.float64), hit, hit, faces=labelled, pictures=10, face_free_pictures=0)
+    # Pooled, "easy" pays for "hard": precision 0.9 is reached at 0.51, but "hard" alone needs 0.71.
+    easy = validation([0.9, 0.8, 0.7, 0.6, 0.5, 0.4] * 60, [1, 1, 1, 1, 1, 1] * 60, 2 * cal.PER_SET_MIN_FACES)
+    hard = validation([0.9, 0.8, 0.75, 0.7, 0.6, 0.5] * 40, [1, 1, 1, 0, 1, 0] * 40, cal.PER_SET_MIN_FACES)
+    tiny = validation([0.95, 0.9], [0, 0], 2)
+    pooled = cal.merged([easy, hard, tiny])
+    assert pooled.faces == 3 * cal.PER_SET_MIN_FACES + 2 and len(pooled.scores) == 602
+    assert cal.operating_threshold(pooled, 0.9) == 0.51
+    assert cal.operating_threshold(hard, 0.9) == 0.71
+    # The tiny set (two false boxes at 0.9 and more) is too small to judge; the others are met.
+    assert cal.shipped_threshold(pooled, {"easy": easy, "hard": hard, "tiny": tiny}, 0.9) == 0.71
+    assert cal.shipped_threshold(pooled, {}, 0.9) == cal.operating_threshold(pooled, 0.9)
