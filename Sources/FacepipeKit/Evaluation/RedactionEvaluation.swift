@@ -41,8 +41,9 @@ struct RedactionEvaluation {
     public func evaluate(_ test: TrackTestVideo, progress: ProgressReporter? = nil,
                   summary: ((PipelineStats) -> Void)? = nil) throws -> RedactionVideoResult {
         let truth = test.truth
-        let (recorder, result) = try test.record(assembly: assembly, description: description, keeping: TrackEvaluation.scoredKinds,
-                                                 settings: settings, progress: progress, summary: summary)
+        let (recorder, result) = try test.record(assembly: assembly, description: description,
+                                                 keeping: TrackEvaluation.scoredKinds, settings: settings,
+                                                 progress: progress, summary: summary)
         var metrics = RedactionMetrics()
         var hidden: [UInt8] = []
         for frame in truth.frames {
