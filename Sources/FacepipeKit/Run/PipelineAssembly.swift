@@ -40,7 +40,14 @@ public struct PipelineAssembly {
             throw PipelineAssemblyError("\(description.file): redaction needs the 'detect' and 'track' stages "
                                         + "(the tracker says where the faces are)")
         }
-        return try description.makeStages(with: registry).filter { kinds.contains($0.stage.name) }
+        let stages = try description.makeStages(with: registry).filter { kinds.contains($0.stage.name) }
+        // A cut is marked by the scene stage, so a stage ahead of it would never see one.
+        if let scene = stages.firstIndex(where: { $0.stage.name == "scene" }),
+           let early = stages[..<scene].first(where: \.admission.cuts) {
+            throw PipelineAssemblyError("\(description.file): the '\(early.stage.name)' stage admits camera cuts but comes "
+                                        + "before the 'scene' stage that marks them; put 'scene' first")
+        }
+        return stages
     }
 
     /// The description's run settings with the command line's overrides applied.
