@@ -31,6 +31,7 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
     private let writer = I420Writer()
     private let deadline = IODeadline()
     private var clock: FrameClock
+    private var pacer = RealTimePacer()
     private let rotation: FrameRotation?
     /// The decoded picture before it is turned (only when the stream asks for a rotation).
     private let coded = VideoFrame()
@@ -207,6 +208,8 @@ public final class FFmpegSource: FrameSource, @unchecked Sendable {
         frame.timeBase = info.timeBase
         frame.index = nextIndex
         nextIndex += 1
+        // Held back before the capture time is taken: latency counts from when a camera would have delivered it.
+        if options.realTime { pacer.wait(until: frame.seconds) }
         frame.capturedAt = monotonicNanoseconds()
     }
 }

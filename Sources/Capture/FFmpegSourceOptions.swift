@@ -18,6 +18,9 @@ public struct FFmpegSourceOptions: Sendable {
     public var duration: Double?
     /// Turn frames upright as the stream's display matrix asks (ffmpeg's autorotate).
     var autorotate = true
+    /// Deliver each frame no sooner than its stream time after the first one (ffmpeg's `-re`):
+    /// a file then arrives at its own frame rate, as a camera's frames do.
+    public var realTime = false
 
     public init(isLive: Bool? = nil, openTimeout: Double = 10, readTimeout: Double = 10,
                 decoderThreads: Int = 0, formatOptions: [String: String] = [:]) {

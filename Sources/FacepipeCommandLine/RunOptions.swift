@@ -31,6 +31,9 @@ public struct RunOptions: ParsableArguments {
 
     @Flag(help: "Treat the input as live (drop frames instead of waiting) or as a file (process every frame).")
     var mode: RunRequest.SourceMode?
+    @Flag(name: .customLong("realtime"),
+          help: "Deliver a file's frames at its own frame rate, as a camera would (ffmpeg's -re); with --live, frames the pipeline cannot keep up with are dropped.")
+    var realTime = false
 
     @Option(parsing: .unconditional, help: "Camera: requested width.") var width: Int?
     @Option(parsing: .unconditional, help: "Camera: requested height.") var height: Int?
@@ -104,7 +107,7 @@ public struct RunOptions: ParsableArguments {
         request.detectEvery = detectEvery
         request.mode = mode
         (request.width, request.height, request.fps) = (width, height, fps)
-        (request.start, request.duration) = (start, duration)
+        (request.start, request.duration, request.realTime) = (start, duration, realTime)
         (request.openTimeout, request.readTimeout) = (openTimeout, readTimeout)
         (request.overwrite, request.noOverwrite) = (overwrite, noOverwrite)
         (request.encoder, request.crf, request.preset, request.fragmented) = (encoder, crf, preset, fragmented)

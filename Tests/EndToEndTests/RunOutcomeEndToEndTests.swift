@@ -195,6 +195,22 @@ import Glibc
         #expect(past.status == 1 && past.stderr.contains("past its end"), "\(past.stderr)")
     }
 
+    /// --realtime reads a file at its own frame rate (a second of video takes at least a second), keeps
+    /// every frame when lossless, and is refused for a camera, which delivers in real time already.
+    @Test func realtimePacesAFileAndIsRefusedForACamera() throws {
+        let dir = try TestPaths.scratch("e2e-realtime")
+        let input = try RunCommandTests.makeInput("in.mp4", ["-c:v", "libx264", "-an"], frames: 45, in: dir)
+        let video = dir.appendingPathComponent("out.mp4").path
+        let started = Date()
+        let r = try FacepipeBinary.run(["run", "--input", input, "--output", video, "--events", "none", "--realtime"])
+        let seconds = Date().timeIntervalSince(started)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(seconds >= 44 / 29.97, "45 frames at 29.97 fps delivered in \(seconds) s")
+        #expect(try ProbedVideo(video).frames == 45)
+        let camera = try FacepipeBinary.run(["run", "--input", "/dev/video99", "--realtime", "--output", "none", "--events", "-"])
+        #expect(camera.status == 64 && camera.stderr.contains("--realtime applies to files and streams"), "\(camera.stderr)")
+    }
+
     @Test func encoderOptionsArePassedThroughAndCheckedUpFront() throws {
         let dir = try TestPaths.scratch("e2e-encoder")
         let input = try RunCommandTests.makeInput("in.mp4", ["-c:v", "libx264", "-an"], frames: 30, in: dir)

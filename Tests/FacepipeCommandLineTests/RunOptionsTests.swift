@@ -16,10 +16,12 @@ import Testing
         #expect(request.logLevel == .warning)  // -v is --log-level warning
         let timed = try RunOptions.parse(["--open-timeout", "30", "--read-timeout", "0.5"]).request
         #expect(timed.openTimeout == 30 && timed.readTimeout == 0.5)
+        let paced = try RunOptions.parse(["--realtime", "--live"]).request
+        #expect(paced.realTime && paced.mode == .live)
 
         let plain = try RunOptions.parse([]).request
         #expect(plain.mode == nil && plain.detectEvery == nil && !plain.redaction.asksForRedaction && plain.logLevel == .quiet)
-        #expect(plain.openTimeout == nil && plain.readTimeout == nil)
+        #expect(plain.openTimeout == nil && plain.readTimeout == nil && !plain.realTime)
     }
 
     @Test func contradictionsAndRangesAreRefused() {

@@ -42,6 +42,7 @@ public struct FaceRun {
             throw BadRequest("--start and --duration apply to files and streams, not cameras")
         }
         if r.openTimeout != nil && isCamera { throw BadRequest("--open-timeout applies to streams, not cameras") }
+        if r.realTime && isCamera { throw BadRequest("--realtime applies to files and streams; a camera delivers in real time already") }
         var encoderSettings = VideoEncoderSettings()
         if let encoder = r.encoder { encoderSettings.encoder = encoder; encoderSettings.allowsFallback = false }
         if let crf = r.crf { encoderSettings.crf = crf }
@@ -172,6 +173,7 @@ public struct FaceRun {
         options.start = request.start
         options.duration = request.duration
         options.isLive = RunMode.sourceIsLive(request.mode)
+        options.realTime = request.realTime
         return try FFmpegSource(location, options: options)
     }
 }

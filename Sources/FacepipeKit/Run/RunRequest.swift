@@ -29,6 +29,8 @@ public struct RunRequest: Sendable {
     /// Files: the part of the input to process (seconds).
     public var start: Double?
     public var duration: Double?
+    /// Files and streams: deliver frames at the input's own pace (ffmpeg's `-re`).
+    public var realTime = false
     /// Replace existing outputs (-y) or never (-n); neither: ask on a terminal.
     public var overwrite = false
     public var noOverwrite = false
