@@ -34,6 +34,8 @@ FACE_FREE_SETS = ["pseudo/scenes", "pseudo/video_frames", "pseudo/coco128", "pse
 FIT_MIN_SCORE = 0.05
 # A set's own precision is judged only with this many validation faces (one box moves kaggle's 27 by 4 %).
 PER_SET_MIN_FACES = 200
+# The validation group of held-out face-free pictures (every box on them is false).
+FACE_FREE_GROUP = "face-free"
 
 
 @dataclass
@@ -49,13 +51,13 @@ class Validation:
 def validation_groups(data_root: str) -> dict[str, list]:
     """The validation split by set: each hand-labelled set, then the held-out face-free pictures."""
     groups = {s: split(load_sets([s], data_root))[1] for s in HAND_SETS}
-    groups["face-free"] = [r for r in split(load_sets(FACE_FREE_SETS, data_root))[1] if r.face_free]
+    groups[FACE_FREE_GROUP] = [r for r in split(load_sets(FACE_FREE_SETS, data_root))[1] if r.face_free]
     return groups
 
 
 def validation_records(data_root: str):
     groups = validation_groups(data_root)
-    return [r for records in groups.values() for r in records], len(groups["face-free"])
+    return [r for records in groups.values() for r in records], len(groups[FACE_FREE_GROUP])
 
 
 def merged(parts: list[Validation]) -> Validation:

@@ -159,14 +159,14 @@ def calibrate(cfg: dict, tensors: dict, precision: float, data_root: str | None)
     root = data_root or os.path.join(os.path.dirname(repo), "shared", "data")
     groups = cal.validation_groups(root)
     records = [r for group in groups.values() for r in group]
-    free = len(groups["face-free"])
+    free = len(groups[cal.FACE_FREE_GROUP])
     raw = cal.collect(deploy_model(cfg, tensors), INPUT, DETECTOR, records)
     a, b = cal.fit_platt(raw.scores, raw.is_face)
     tensors = cal.fold_platt(tensors, a, b)
     model = deploy_model(cfg, tensors)
     sets = {name: cal.collect(model, INPUT, DETECTOR, group) for name, group in groups.items()}
     v = cal.merged(list(sets.values()))
-    threshold = cal.shipped_threshold(v, {n: s for n, s in sets.items() if n != "face-free"}, precision)
+    threshold = cal.shipped_threshold(v, {n: s for n, s in sets.items() if n != cal.FACE_FREE_GROUP}, precision)
     print(f"calibration on {len(records)} validation pictures ({free} face-free, {v.faces} faces): "
           f"score' = sigmoid({a:.4f} * logit(score) + {b:.4f}); validation AP@0.5 "
           f"{100 * cal.average_precision(v):.2f}, AP@0.3 {100 * cal.average_precision(v, 0.3):.2f}", file=sys.stderr)
@@ -179,7 +179,7 @@ def calibrate(cfg: dict, tensors: dict, precision: float, data_root: str | None)
               f"IoU 0.3 precision {p3:.3f} recall {r3:.3f}{mark}", file=sys.stderr)
     for name, s in sets.items():
         p5, r5, tp, fp = cal.precision_recall(s, threshold)
-        if name == "face-free":
+        if name == cal.FACE_FREE_GROUP:
             print(f"  face-free: {s.pictures} pictures, {fp} boxes at {threshold:.2f}", file=sys.stderr)
             continue
         own = cal.operating_threshold(s, precision)
