@@ -56,7 +56,11 @@ def validation_groups(data_root: str) -> dict[str, list]:
 
 
 def validation_records(data_root: str):
-    groups = validation_groups(data_root)
+    return pooled(validation_groups(data_root))
+
+
+def pooled(groups: dict[str, list]):
+    """All validation pictures of the groups in one list, and how many of them are face-free."""
     return [r for records in groups.values() for r in records], len(groups[FACE_FREE_GROUP])
 
 

@@ -4,9 +4,8 @@ import FacepipeCore
 ///
 /// Which frames the stage works on is its `Admission`: only every Nth frame (by index) and, when
 /// it says so, a frame marked as a camera cut, and under the live policy only the newest of the
-/// frames waiting. The others
-/// pass straight on, untouched, so the tracker predicts across frames the detector passed over.
-/// Skipping is not dropping: every frame that enters leaves, in order.
+/// frames waiting. The others pass straight on, untouched, so the tracker predicts across frames
+/// the detector passed over. Skipping is not dropping: every frame that enters leaves, in order.
 final class StageWorker: @unchecked Sendable {
     private let stage: FrameStage
     private let every: Int
